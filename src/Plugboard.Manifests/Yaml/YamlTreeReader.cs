@@ -1,0 +1,125 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Plugboard.Manifests.Yaml;
+
+/// <summary>Builds a <see cref="YamlTreeNode"/> tree from YAML text with YamlDotNet's parser.</summary>
+internal static class YamlTreeReader
+{
+    // Guards against hostile files: deep nesting would overflow the stack, and aliases of aliases
+    // ("billion laughs") would expand exponentially when converted to JSON.
+    private const int MaxDepth = 64;
+    private const long MaxExpandedNodes = 100_000;
+
+    /// <summary>Reads the single document in <paramref name="yaml"/>; null when the text holds no document.</summary>
+    /// <exception cref="YamlException">The text is not valid YAML, or breaks the limits above.</exception>
+    public static YamlTreeNode? Read(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var anchors = new Dictionary<string, YamlTreeNode>(StringComparer.Ordinal);
+        Expect<StreamStart>(parser);
+        YamlTreeNode? root = null;
+        var documents = 0;
+        while (Next(parser) is DocumentStart start)
+        {
+            documents++;
+            if (documents > 1)
+            {
+                throw new YamlException(start.Start, start.End, "the file holds more than one YAML document ('---'); a manifest is a single document");
+            }
+
+            parser.MoveNext();
+            root = ReadNode(parser, anchors, depth: 0);
+            Expect<DocumentEnd>(parser);
+        }
+
+        Expect<StreamEnd>(parser);
+        return root;
+    }
+
+    private static ParsingEvent Next(IParser parser) =>
+        parser.Current ?? throw new YamlException("unexpected end of the YAML text");
+
+    private static void Expect<T>(IParser parser)
+        where T : ParsingEvent
+    {
+        if (Next(parser) is not T)
+        {
+            var current = Next(parser);
+            throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name} in the YAML text");
+        }
+
+        parser.MoveNext();
+    }
+
+    private static YamlTreeNode ReadNode(IParser parser, Dictionary<string, YamlTreeNode> anchors, int depth)
+    {
+        var current = Next(parser);
+        if (depth > MaxDepth)
+        {
+            throw new YamlException(current.Start, current.End, $"the YAML nests deeper than {MaxDepth} levels");
+        }
+
+        var line = (int)current.Start.Line;
+        var column = (int)current.Start.Column;
+        YamlTreeNode node;
+        string? anchor = null;
+        switch (current)
+        {
+            case AnchorAlias alias:
+                parser.MoveNext();
+                return anchors.TryGetValue(alias.Value.Value, out var target)
+                    ? target
+                    : throw new YamlException(current.Start, current.End, $"the alias '*{alias.Value.Value}' refers to no anchor '&{alias.Value.Value}' defined before it");
+
+            case Scalar scalar:
+                parser.MoveNext();
+                anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
+                node = new YamlTreeScalar(line, column, scalar.Value, scalar.Style, scalar.Tag.IsEmpty || scalar.Tag.Value == "!" ? null : scalar.Tag.Value);
+                break;
+
+            case SequenceStart sequenceStart:
+                parser.MoveNext();
+                anchor = sequenceStart.Anchor.IsEmpty ? null : sequenceStart.Anchor.Value;
+                var items = new List<YamlTreeNode>();
+                while (Next(parser) is not SequenceEnd)
+                {
+                    items.Add(ReadNode(parser, anchors, depth + 1));
+                }
+
+                parser.MoveNext();
+                node = new YamlTreeSequence(line, column, items);
+                break;
+
+            case MappingStart mappingStart:
+                parser.MoveNext();
+                anchor = mappingStart.Anchor.IsEmpty ? null : mappingStart.Anchor.Value;
+                var entries = new List<KeyValuePair<YamlTreeNode, YamlTreeNode>>();
+                while (Next(parser) is not MappingEnd)
+                {
+                    var key = ReadNode(parser, anchors, depth + 1);
+                    var value = ReadNode(parser, anchors, depth + 1);
+                    entries.Add(new(key, value));
+                }
+
+                parser.MoveNext();
+                node = new YamlTreeMapping(line, column, entries);
+                break;
+
+            default:
+                throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name} in the YAML text");
+        }
+
+        if (node.Size > MaxExpandedNodes)
+        {
+            throw new YamlException(current.Start, current.End, $"the document expands to more than {MaxExpandedNodes} nodes (through '*' aliases?); a manifest is much smaller");
+        }
+
+        if (anchor is not null)
+        {
+            anchors[anchor] = node;
+        }
+
+        return node;
+    }
+}
