@@ -114,7 +114,7 @@ internal sealed partial class ManifestParser
         {
             if (UnquotedIndicator().Match(text) is { Success: true } match)
             {
-                hint = $"; a value that starts with {match.Groups["c"].Value} must be quoted, e.g. version: '>=1.0 <2.0' or '[1.0,2.0)'";
+                hint = $"; a version range that starts with {match.Groups["c"].Value} must be quoted, e.g. {match.Groups["key"].Value}: '>=1.0 <2.0' or '[1.0,2.0)'";
                 break;
             }
         }
@@ -622,7 +622,7 @@ internal sealed partial class ManifestParser
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex MarkPrefix();
 
-    [GeneratedRegex(@"^[^#'""]*?:\s+(?<c>[>\[(*|!&%@`])")]
+    [GeneratedRegex(@"^\s*(-\s+)?(?<key>version|supportedUpgradeFrom)\s*:\s+(?<c>[>\[(*|!&%@`])")]
     private static partial Regex UnquotedIndicator();
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$")]

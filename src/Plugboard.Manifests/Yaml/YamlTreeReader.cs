@@ -17,6 +17,7 @@ internal static class YamlTreeReader
     {
         var parser = new Parser(new StringReader(yaml));
         var anchors = new Dictionary<string, YamlTreeNode>(StringComparer.Ordinal);
+        MoveNext(parser);
         Expect<StreamStart>(parser);
         YamlTreeNode? root = null;
         var documents = 0;
@@ -28,13 +29,29 @@ internal static class YamlTreeReader
                 throw new YamlException(start.Start, start.End, "the file holds more than one YAML document ('---'); a manifest is a single document");
             }
 
-            parser.MoveNext();
+            MoveNext(parser);
             root = ReadNode(parser, anchors, depth: 0);
             Expect<DocumentEnd>(parser);
         }
 
         Expect<StreamEnd>(parser);
         return root;
+    }
+
+    // YamlDotNet throws InvalidOperationException instead of YamlException on some broken input
+    // (an unclosed flow sequence before the next key); report it at the last good position.
+    private static void MoveNext(IParser parser)
+    {
+        var last = parser.Current;
+        try
+        {
+            parser.MoveNext();
+        }
+        catch (InvalidOperationException ex)
+        {
+            var mark = last?.End ?? Mark.Empty;
+            throw new YamlException(mark, mark, "the YAML cannot be read from here on; look for an unclosed [, { or quote", ex);
+        }
     }
 
     private static ParsingEvent Next(IParser parser) =>
@@ -49,7 +66,7 @@ internal static class YamlTreeReader
             throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name} in the YAML text");
         }
 
-        parser.MoveNext();
+        MoveNext(parser);
     }
 
     private static YamlTreeNode ReadNode(IParser parser, Dictionary<string, YamlTreeNode> anchors, int depth)
@@ -67,19 +84,19 @@ internal static class YamlTreeReader
         switch (current)
         {
             case AnchorAlias alias:
-                parser.MoveNext();
+                MoveNext(parser);
                 return anchors.TryGetValue(alias.Value.Value, out var target)
                     ? target
                     : throw new YamlException(current.Start, current.End, $"the alias '*{alias.Value.Value}' refers to no anchor '&{alias.Value.Value}' defined before it");
 
             case Scalar scalar:
-                parser.MoveNext();
+                MoveNext(parser);
                 anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
                 node = new YamlTreeScalar(line, column, scalar.Value, scalar.Style, scalar.Tag.IsEmpty || scalar.Tag.Value == "!" ? null : scalar.Tag.Value);
                 break;
 
             case SequenceStart sequenceStart:
-                parser.MoveNext();
+                MoveNext(parser);
                 anchor = sequenceStart.Anchor.IsEmpty ? null : sequenceStart.Anchor.Value;
                 var items = new List<YamlTreeNode>();
                 while (Next(parser) is not SequenceEnd)
@@ -87,12 +104,12 @@ internal static class YamlTreeReader
                     items.Add(ReadNode(parser, anchors, depth + 1));
                 }
 
-                parser.MoveNext();
+                MoveNext(parser);
                 node = new YamlTreeSequence(line, column, items);
                 break;
 
             case MappingStart mappingStart:
-                parser.MoveNext();
+                MoveNext(parser);
                 anchor = mappingStart.Anchor.IsEmpty ? null : mappingStart.Anchor.Value;
                 var entries = new List<KeyValuePair<YamlTreeNode, YamlTreeNode>>();
                 while (Next(parser) is not MappingEnd)
@@ -102,7 +119,7 @@ internal static class YamlTreeReader
                     entries.Add(new(key, value));
                 }
 
-                parser.MoveNext();
+                MoveNext(parser);
                 node = new YamlTreeMapping(line, column, entries);
                 break;
 
