@@ -1,0 +1,7 @@
+namespace Plugboard.Rpc.Tests.Infrastructure;
+
+public enum Transport
+{
+    Tcp,
+    Unix,
+}
