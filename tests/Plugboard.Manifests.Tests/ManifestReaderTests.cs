@@ -195,6 +195,17 @@ public sealed class ManifestReaderTests
         Assert.Contains("must be quoted", error.Message);
     }
 
+    [Theory]
+    [InlineData("id: demo\nversion: 1.0.0\nentry: a.dll\ndescription: Sync: users\n", "text that contains ': ' must be quoted, e.g. description: 'Sync: users'")]
+    [InlineData("id: demo\n\tversion: 1.0.0\n", "indent with spaces, not tabs")]
+    [InlineData("id: demo\nversion: 1.0.0\n  entry: a.dll\n", "check the indentation: the fields of one map start in the same column")]
+    public void Common_YAML_mistakes_get_a_hint(string yaml, string hint)
+    {
+        var ex = Invalid(yaml);
+
+        Assert.EndsWith(hint, Assert.Single(ex.Errors).Message);
+    }
+
     [Fact]
     public void An_unknown_field_suggests_the_closest_known_one()
     {

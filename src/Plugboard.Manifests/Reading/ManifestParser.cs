@@ -106,20 +106,43 @@ internal sealed partial class ManifestParser
     private ManifestError SyntaxError(YamlException ex, string yaml)
     {
         // YamlDotNet prefixes "(Line: 3, Col: 10, Idx: 42) - (Line: ...): "; the location is reported apart.
-        var message = MarkPrefix().Replace(ex.Message, string.Empty);
+        var message = MarkPrefix().Replace(ex.Message, string.Empty).TrimEnd('.');
         var line = (int)ex.Start.Line;
-        var lines = yaml.Split('\n');
-        var hint = string.Empty;
-        foreach (var text in lines.Skip(Math.Max(0, line - 2)).Take(2))
+        var nearby = yaml.Split('\n').Skip(Math.Max(0, line - 2)).Take(2).ToList();
+        var hint = SyntaxHint(nearby);
+        if (hint.Length == 0 && message.Contains("invalid mapping", StringComparison.Ordinal))
         {
-            if (UnquotedIndicator().Match(text) is { Success: true } match)
-            {
-                hint = $"; a version range that starts with {match.Groups["c"].Value} must be quoted, e.g. {match.Groups["key"].Value}: '>=1.0 <2.0' or '[1.0,2.0)'";
-                break;
-            }
+            hint = "; check the indentation: the fields of one map start in the same column";
         }
 
         return new ManifestError(_file, line, (int)ex.Start.Column, null, $"not valid YAML: {message}{hint}");
+    }
+
+    // The mistakes people make most in manifests, spotted on the lines around a syntax error.
+    private static string SyntaxHint(IReadOnlyList<string> lines)
+    {
+        foreach (var text in lines)
+        {
+            if (UnquotedRange().Match(text) is { Success: true } range)
+            {
+                return $"; a version range that starts with {range.Groups["c"].Value} must be quoted, e.g. {range.Groups["key"].Value}: '>=1.0 <2.0' or '[1.0,2.0)'";
+            }
+        }
+
+        if (lines.Any(l => l.Contains('\t', StringComparison.Ordinal)))
+        {
+            return "; indent with spaces, not tabs";
+        }
+
+        foreach (var text in lines)
+        {
+            if (UnquotedColon().Match(text) is { Success: true } colon)
+            {
+                return $"; text that contains ': ' must be quoted, e.g. {colon.Groups["key"].Value}: '{colon.Groups["value"].Value.Trim()}'";
+            }
+        }
+
+        return string.Empty;
     }
 
     private void ReportDuplicateKeys(YamlTreeNode node, string path, HashSet<YamlTreeNode> visited)
@@ -623,7 +646,10 @@ internal sealed partial class ManifestParser
     private static partial Regex MarkPrefix();
 
     [GeneratedRegex(@"^\s*(-\s+)?(?<key>version|supportedUpgradeFrom)\s*:\s+(?<c>[>\[(*|!&%@`])")]
-    private static partial Regex UnquotedIndicator();
+    private static partial Regex UnquotedRange();
+
+    [GeneratedRegex(@"^\s*(-\s+)?(?<key>[A-Za-z][\w-]*)\s*:\s+(?<value>[^'""\[{|>#][^#]*?:\s.*)$")]
+    private static partial Regex UnquotedColon();
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$")]
     internal static partial Regex PluginId();
