@@ -81,6 +81,22 @@ public sealed class PackingTests : IDisposable
     }
 
     [Fact]
+    public async Task Entries_are_ordered_by_unicode_code_point_like_their_utf8_bytes()
+    {
+        var plugin = SamplePlugin.Write(_temp.Combine("plugin"));
+        File.WriteAllText(Path.Combine(plugin, "\U0001F600.txt"), "above the BMP");
+        File.WriteAllText(Path.Combine(plugin, "\uFB01.txt"), "above the surrogates");
+
+        var info = await PackageWriter.PackAsync(plugin, _temp.Combine("p.pbpkg"));
+
+        using var zip = ZipFile.OpenRead(info.Path!);
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.True(names.IndexOf("\uFB01.txt") < names.IndexOf("\U0001F600.txt"), "U+FB01 sorts before U+1F600 although its UTF-16 form sorts after");
+        var utf8 = names.Select(System.Text.Encoding.UTF8.GetBytes).ToList();
+        Assert.Equal(utf8.Order(Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))), utf8);
+    }
+
+    [Fact]
     public async Task The_content_list_records_size_and_sha256_of_every_file()
     {
         var plugin = SamplePlugin.Write(_temp.Combine("plugin"));

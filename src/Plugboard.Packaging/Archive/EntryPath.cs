@@ -92,6 +92,12 @@ internal static class EntryPath
     }
 
     /// <summary>
+    /// The one order of entries in a package: by Unicode code point, which is the byte order of the
+    /// UTF-8 names, so any language can reproduce it (UTF-16 ordinal order differs above U+D7FF).
+    /// </summary>
+    public static readonly IComparer<string> Order = Comparer<string>.Create(CompareCodePoints);
+
+    /// <summary>
     /// The key two paths collide on when extracted to a case-insensitive or normalizing file system
     /// (Windows, macOS): Unicode NFC, upper-cased invariantly.
     /// </summary>
@@ -103,6 +109,32 @@ internal static class EntryPath
         for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
         {
             yield return path[..slash];
+        }
+    }
+
+    private static int CompareCodePoints(string? a, string? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null ? (b is null ? 0 : -1) : 1;
+        }
+
+        var left = a.EnumerateRunes();
+        var right = b.EnumerateRunes();
+        while (true)
+        {
+            var hasLeft = left.MoveNext();
+            var hasRight = right.MoveNext();
+            if (!hasLeft || !hasRight)
+            {
+                return hasLeft.CompareTo(hasRight);
+            }
+
+            var difference = left.Current.Value.CompareTo(right.Current.Value);
+            if (difference != 0)
+            {
+                return difference;
+            }
         }
     }
 }

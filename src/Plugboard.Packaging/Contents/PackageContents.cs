@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Plugboard.Packaging.Archive;
 
@@ -6,16 +7,16 @@ namespace Plugboard.Packaging;
 
 /// <summary>
 /// The content list of a package (<c>.pbpkg/contents.json</c>): the plugin id and version and every file
-/// with its size and SHA-256, sorted by ordinal path. It is what extraction checks every byte against.
+/// with its size and SHA-256, sorted by path (Unicode code point order). It is what extraction checks every byte against.
 /// </summary>
 public sealed class PackageContents
 {
-    /// <summary>Creates a content list; files are sorted by ordinal path.</summary>
+    /// <summary>Creates a content list; files are sorted by path (Unicode code point order).</summary>
     public PackageContents(string id, string version, IEnumerable<PackageFileEntry> files)
     {
         Id = id;
         Version = version;
-        Files = [.. files.OrderBy(f => f.Path, StringComparer.Ordinal)];
+        Files = [.. files.OrderBy(f => f.Path, EntryPath.Order)];
     }
 
     /// <summary>The content list format version.</summary>
@@ -27,7 +28,7 @@ public sealed class PackageContents
     /// <summary>The plugin version from the manifest (SemVer 2, full form).</summary>
     public string Version { get; }
 
-    /// <summary>Every file of the package except the content list itself, sorted by ordinal path.</summary>
+    /// <summary>Every file of the package except the content list itself, sorted by path (Unicode code point order).</summary>
     public IReadOnlyList<PackageFileEntry> Files { get; }
 
     /// <summary>The sum of the files' uncompressed sizes.</summary>
@@ -40,7 +41,7 @@ public sealed class PackageContents
     public byte[] ToJsonBytes()
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteNumber("format", Format);

@@ -71,7 +71,7 @@ public static class PackageWriter
 
         await using var hashing = new HashingWriteStream(output);
         var zip = new DeterministicZipWriter(hashing);
-        var entries = contents.Files.Select(f => f.Path).Append(PackageFormat.ContentListPath).Order(StringComparer.Ordinal);
+        var entries = contents.Files.Select(f => f.Path).Append(PackageFormat.ContentListPath).Order(EntryPath.Order);
         foreach (var path in entries)
         {
             if (path == PackageFormat.ContentListPath)

@@ -10,7 +10,7 @@ internal static class PluginFolder
         var files = new List<PluginFile>();
         var folded = new Dictionary<string, string>(StringComparer.Ordinal);
         Walk(new DirectoryInfo(root), string.Empty);
-        files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        files.Sort((a, b) => EntryPath.Order.Compare(a.Path, b.Path));
         return files;
 
         void Walk(DirectoryInfo folder, string prefix)
