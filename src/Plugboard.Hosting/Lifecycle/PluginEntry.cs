@@ -1,0 +1,140 @@
+using Plugboard.Manifests;
+
+namespace Plugboard.Hosting;
+
+/// <summary>
+/// One plugin as the host tracks it, from one origin (a folder, or a built-in registration): the version
+/// serving calls now, its status and its history. A reload puts a new generation in place atomically.
+/// </summary>
+internal sealed class PluginEntry(string origin, bool isBuiltIn)
+{
+    private const int MaxEvents = 100;
+    private readonly Lock _statusGate = new();
+    private readonly List<PluginEvent> _events = [];
+    private PluginGeneration? _current;
+    private PluginPhase _phase = PluginPhase.Discovered;
+    private string? _version;
+    private VerifyResult? _verification;
+    private PluginMetadata _metadata = PluginMetadata.Empty;
+    private string? _error;
+    private IReadOnlyList<PluginError> _errors = [];
+
+    /// <summary>Serializes loads, reloads and unloads of this plugin.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public string Origin { get; } = origin;
+
+    public bool IsBuiltIn { get; } = isBuiltIn;
+
+    /// <summary>The plugin id; the folder name until a manifest says otherwise.</summary>
+    public string Id { get; set; } = isBuiltIn ? origin : Path.GetFileName(origin);
+
+    public PluginRuntimeKind Runtime { get; set; } = PluginRuntimeKind.Assembly;
+
+    public IReadOnlyList<ContractDescriptor> Contracts { get; set; } = [];
+
+    /// <summary>The generation serving calls, or null when none is active.</summary>
+    public PluginGeneration? Current => Volatile.Read(ref _current);
+
+    /// <summary>Counts a call in on the current generation; null when none is active.</summary>
+    public PluginGeneration? Enter()
+    {
+        while (true)
+        {
+            var generation = Volatile.Read(ref _current);
+            if (generation is null || generation.TryEnter())
+            {
+                return generation;
+            }
+
+            // Retired between the read and the count: a newer one is in place (or none); look again.
+        }
+    }
+
+    /// <summary>Puts <paramref name="next"/> in place (null to deactivate); returns the generation it replaced.</summary>
+    public PluginGeneration? Swap(PluginGeneration? next) => Interlocked.Exchange(ref _current, next);
+
+    /// <summary>Records a transition of the version being loaded.</summary>
+    public void Record(PluginPhase phase, string? version, string? reason = null, PluginMetadata? metadata = null, VerifyResult? verification = null)
+    {
+        lock (_statusGate)
+        {
+            // While a version is active, a new one's progress shows in the events only: the status keeps
+            // describing the version that serves.
+            if (Current is null || phase is PluginPhase.Active or PluginPhase.Stopping or PluginPhase.Removed)
+            {
+                _phase = phase;
+                _version = version;
+                _metadata = metadata ?? (phase == PluginPhase.Active ? _metadata : PluginMetadata.Empty);
+                _verification = verification ?? (phase == PluginPhase.Active ? _verification : null);
+            }
+
+            if (phase == PluginPhase.Active)
+            {
+                _error = null;
+                _errors = [];
+            }
+
+            AddEvent(new PluginEvent(DateTimeOffset.UtcNow, phase, version, reason));
+        }
+    }
+
+    /// <summary>Records a failure; when a version is active it stays so, and the failure is shown beside it.</summary>
+    public void RecordFailure(string? version, string error, IReadOnlyList<PluginError>? errors = null, VerifyResult? verification = null, PluginPhase phase = PluginPhase.Failed)
+    {
+        lock (_statusGate)
+        {
+            if (Current is null)
+            {
+                _phase = phase;
+                _version = version;
+                _verification = verification;
+            }
+
+            _error = error;
+            _errors = errors ?? [];
+            AddEvent(new PluginEvent(DateTimeOffset.UtcNow, phase, version, error));
+        }
+    }
+
+    /// <summary>Remembers what Init and Verify said about the version now active.</summary>
+    public void SetActiveDetails(PluginMetadata metadata, VerifyResult verification)
+    {
+        lock (_statusGate)
+        {
+            _metadata = metadata;
+            _verification = verification;
+        }
+    }
+
+    public PluginStatus Snapshot()
+    {
+        lock (_statusGate)
+        {
+            return new PluginStatus
+            {
+                Id = Id,
+                Version = _version,
+                Phase = _phase,
+                Verification = _verification,
+                Metadata = _metadata,
+                Error = _error,
+                Errors = _errors,
+                Origin = Origin,
+                IsBuiltIn = IsBuiltIn,
+                Runtime = Runtime,
+                Contracts = Contracts.Select(c => c.Id).ToList(),
+                Events = _events.ToList(),
+            };
+        }
+    }
+
+    private void AddEvent(PluginEvent pluginEvent)
+    {
+        _events.Add(pluginEvent);
+        if (_events.Count > MaxEvents)
+        {
+            _events.RemoveAt(0);
+        }
+    }
+}

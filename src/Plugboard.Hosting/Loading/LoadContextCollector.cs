@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace Plugboard.Hosting.Loading;
+
+/// <summary>Waits until an unloaded load context has really been collected.</summary>
+internal static class LoadContextCollector
+{
+    /// <summary>
+    /// Runs the garbage collector until <paramref name="context"/> is dead or <paramref name="timeout"/>
+    /// has passed. Unloading is cooperative: a context stays alive while anything (an object, a thread,
+    /// a static cache) still references one of its types.
+    /// </summary>
+    /// <returns>Whether the context was collected.</returns>
+    public static async Task<bool> WaitAsync(WeakReference context, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(5);
+        while (true)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            if (!context.IsAlive)
+            {
+                return true;
+            }
+
+            if (clock.Elapsed >= timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(pause).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(200).Ticks));
+        }
+    }
+}

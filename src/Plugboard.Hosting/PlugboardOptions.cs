@@ -1,0 +1,54 @@
+namespace Plugboard.Hosting;
+
+/// <summary>
+/// How a host finds, checks and runs its plugins. Bind it from the <c>Plugboard</c> configuration section
+/// or set it in <c>services.AddPlugboard(options =&gt; …)</c>.
+/// </summary>
+public sealed class PlugboardOptions
+{
+    /// <summary>The default prefix of third-party plugin ids.</summary>
+    public const string DefaultIdPrefix = "custom-";
+
+    /// <summary>
+    /// The folder whose sub-folders are plugins (each with a <c>plugin.yaml</c>); null when the host only
+    /// has built-in plugins. A relative path is taken from the current directory.
+    /// </summary>
+    public string? PluginsDirectory { get; set; }
+
+    /// <summary>
+    /// The prefix every third-party plugin id must start with, and no built-in id may start with, so a
+    /// plugin can never shadow a built-in. Default <c>custom-</c>.
+    /// </summary>
+    public string IdPrefix { get; set; } = DefaultIdPrefix;
+
+    /// <summary>Whether to watch <see cref="PluginsDirectory"/> and hot-reload plugins whose folder changes.</summary>
+    public bool WatchForChanges { get; set; }
+
+    /// <summary>How long a plugin folder must stay quiet after a change before it is reloaded.</summary>
+    public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long <see cref="IPlugin.InitAsync"/> may take before the plugin fails.</summary>
+    public TimeSpan InitTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <see cref="IPlugin.VerifyAsync"/> may take before the plugin fails.</summary>
+    public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a replaced or removed version waits for the calls still running on it before it is
+    /// disposed anyway.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait for an unloaded plugin's load context to be collected.</summary>
+    public TimeSpan UnloadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Simple names of further assemblies plugins share with the host (besides Plugboard.Abstractions,
+    /// the contract assemblies and the host's <c>Microsoft.Extensions.*.Abstractions</c>). A shared
+    /// assembly is always the host's copy, so its types are the same on both sides.
+    /// </summary>
+    public ISet<string> SharedAssemblies { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Settings per plugin id; reading an id that is not there adds it.</summary>
+    public PluginOptionsCollection Plugins { get; } = new();
+}

@@ -1,0 +1,19 @@
+using Plugboard;
+
+namespace Fixture.Contracts;
+
+/// <summary>The contract the fixture plugins implement (version 1.1: adds a member with a default body).</summary>
+[PluginContract("fixture.greeter", 1)]
+public interface IGreeter
+{
+    string Greet(string name);
+
+    Task<string> GreetAsync(string name, CancellationToken cancellationToken = default);
+
+    ValueTask<int> CountCallsAsync(CancellationToken cancellationToken = default);
+
+    IAsyncEnumerable<string> GreetEachAsync(IReadOnlyList<string> names, CancellationToken cancellationToken = default);
+
+    /// <summary>New in 1.1; plugins built against 1.0 get this default body.</summary>
+    string Describe() => "contract 1.1 default";
+}

@@ -1,0 +1,6 @@
+namespace Fixture.TextLib;
+
+public static class TextFormatter
+{
+    public static string Format(string text) => "[textlib 1] " + text;
+}
