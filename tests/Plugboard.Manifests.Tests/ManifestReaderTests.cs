@@ -487,6 +487,15 @@ public sealed class ManifestReaderTests
     }
 
     [Fact]
+    public void A_config_error_about_a_block_list_points_at_its_key()
+    {
+        var ex = Invalid("id: demo\nversion: 1.0.0\nentry: a.dll\nconfig:\n  type: object\n  properties:\n    - port\n");
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(("config.properties", 6, 3), (error.Path!, error.Line!.Value, error.Column!.Value));
+    }
+
+    [Fact]
     public void Values_that_are_not_maps_where_maps_belong_are_errors()
     {
         var ex = Invalid("id: demo\nversion: 1.0.0\nentry: a.dll\ncapabilities: [a]\nconfig: yes\n");

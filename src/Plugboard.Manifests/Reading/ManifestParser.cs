@@ -619,27 +619,35 @@ internal sealed partial class ManifestParser
         }
     }
 
-    /// <summary>The deepest node on a field path, to point an error at.</summary>
+    /// <summary>
+    /// The deepest node on a field path, to point an error at: a scalar value itself, or the key of a
+    /// list or map (whose own position is the line after the key, where its first item starts).
+    /// </summary>
     private YamlTreeNode Locate(string path)
     {
         YamlTreeNode node = _root;
+        YamlTreeNode? key = null;
         foreach (var segment in FieldPath.Split(path))
         {
-            YamlTreeNode? next = (segment, node) switch
+            (YamlTreeNode? Key, YamlTreeNode? Value) next = (segment, node) switch
             {
-                (string name, YamlTreeMapping mapping) => mapping.Find(name),
-                (int index, YamlTreeSequence sequence) when index < sequence.Items.Count => sequence.Items[index],
-                _ => null,
+                (string name, YamlTreeMapping mapping) => mapping.Entries
+                    .Where(e => e.Key is YamlTreeScalar k && k.Value == name)
+                    .Select(e => ((YamlTreeNode?)e.Key, (YamlTreeNode?)e.Value))
+                    .FirstOrDefault(),
+                (int index, YamlTreeSequence sequence) when index < sequence.Items.Count => (null, sequence.Items[index]),
+                _ => (null, null),
             };
-            if (next is null)
+            if (next.Value is null)
             {
                 break;
             }
 
-            node = next;
+            key = next.Key;
+            node = next.Value;
         }
 
-        return node;
+        return node is YamlTreeScalar || key is null ? node : key;
     }
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
