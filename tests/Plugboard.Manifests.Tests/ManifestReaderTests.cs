@@ -536,6 +536,34 @@ public sealed class ManifestReaderTests
     }
 
     [Fact]
+    public void Deep_nesting_is_refused_instead_of_overflowing_the_stack()
+    {
+        var yaml = "id: demo\nversion: 1.0.0\nentry: a.dll\ncapabilities:\n  deep: " + new string('[', 500) + new string(']', 500) + "\n";
+
+        var ex = Invalid(yaml);
+
+        Assert.Contains("nests deeper than 64 levels", Assert.Single(ex.Errors).Message);
+    }
+
+    [Fact]
+    public void A_huge_file_is_refused_before_it_is_read()
+    {
+        var folder = Directory.CreateTempSubdirectory("plugboard-manifest-test-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "plugin.yaml"), "id: demo\n# " + new string('x', 1_100_000) + "\n");
+
+            var ex = Assert.Throws<ManifestException>(() => ManifestReader.ReadFile(folder.FullName));
+
+            Assert.Contains("is larger than 1024 KiB", Assert.Single(ex.Errors).Message);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void More_than_one_YAML_document_is_an_error()
     {
         var ex = Invalid("id: a\nversion: 1.0.0\nentry: a.dll\n---\nid: b\n");
