@@ -127,6 +127,24 @@ public sealed class ExtractionSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task More_entries_than_the_zip_end_record_can_count_are_refused_from_its_zip64_record()
+    {
+        // 70 000 empty entries force a Zip64 end record; the count is read from it before any entry is listed.
+        HostileArchive.Write(Package, zip =>
+        {
+            for (var i = 0; i < 70_000; i++)
+            {
+                zip.CreateEntry($"f{i}");
+            }
+        });
+
+        var error = await RefusedAsync(Package);
+
+        Assert.Equal(PackageErrorKind.LimitExceeded, error.Kind);
+        Assert.Contains("declares 70000 entries", error.Message);
+    }
+
+    [Fact]
     public async Task A_zip_bomb_is_stopped_by_the_compression_ratio_limit()
     {
         HostileArchive.Write(Package, zip =>

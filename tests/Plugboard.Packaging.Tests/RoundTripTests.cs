@@ -76,6 +76,32 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public async Task Extraction_with_an_expected_digest_refuses_other_bytes_before_writing_anything()
+    {
+        var plugin = SamplePlugin.Write(_temp.Combine("plugin"));
+        var info = await PackageWriter.PackAsync(plugin, _temp.Combine("p.pbpkg"));
+        var recorded = PackageDigest.Parse("sha256:" + new string('1', 64));
+
+        var error = await Assert.ThrowsAsync<PackageException>(() => PackageExtractor.ExtractAsync(info.Path!, _temp.Combine("out"), expectedDigest: recorded));
+
+        Assert.Equal(PackageErrorKind.DigestMismatch, error.Kind);
+        Assert.Contains(recorded.Value, error.Message);
+        Assert.Contains(info.Digest.Value, error.Message);
+        Assert.False(Directory.Exists(_temp.Combine("out")));
+    }
+
+    [Fact]
+    public async Task Extraction_with_the_right_expected_digest_succeeds()
+    {
+        var plugin = SamplePlugin.Write(_temp.Combine("plugin"));
+        var info = await PackageWriter.PackAsync(plugin, _temp.Combine("p.pbpkg"));
+
+        var extracted = await PackageExtractor.ExtractAsync(info.Path!, _temp.Combine("out"), expectedDigest: info.Digest);
+
+        Assert.Equal(info.Digest, extracted.Digest);
+    }
+
+    [Fact]
     public async Task Extraction_refuses_an_existing_target_and_leaves_it_untouched()
     {
         var plugin = SamplePlugin.Write(_temp.Combine("plugin"));

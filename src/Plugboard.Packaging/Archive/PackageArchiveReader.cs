@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Plugboard.Manifests;
@@ -43,8 +44,11 @@ internal sealed class PackageArchiveReader : IDisposable
     /// <summary>The content list exactly as stored in the archive.</summary>
     public byte[] ContentListBytes { get; private set; } = [];
 
-    /// <summary>Opens and structurally checks a package; throws <see cref="PackageException"/> on the first problem.</summary>
-    public static async Task<PackageArchiveReader> OpenAsync(string packagePath, ExtractionLimits limits, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens and structurally checks a package; throws <see cref="PackageException"/> on the first problem.
+    /// With <paramref name="expectedDigest"/>, different bytes are refused before anything else is looked at.
+    /// </summary>
+    public static async Task<PackageArchiveReader> OpenAsync(string packagePath, ExtractionLimits limits, PackageDigest? expectedDigest, CancellationToken cancellationToken)
     {
         limits.Validate();
         var path = Path.GetFullPath(packagePath);
@@ -58,6 +62,20 @@ internal sealed class PackageArchiveReader : IDisposable
         {
             // The digest and the entries come from the same open file, so they describe the same bytes.
             var digest = await PackageDigest.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
+            if (expectedDigest is not null && expectedDigest != digest)
+            {
+                throw new PackageException(PackageErrorKind.DigestMismatch, DigestMismatchMessage(path, digest, expectedDigest), path);
+            }
+
+            // Refuse an archive announcing too many entries before the zip reader builds a list of them all.
+            if (await DeclaredEntryCountAsync(stream, cancellationToken).ConfigureAwait(false) is { } declared && declared > limits.MaxEntries)
+            {
+                throw new PackageException(
+                    PackageErrorKind.LimitExceeded,
+                    $"Package '{path}' declares {declared} entries, more than the limit of {limits.MaxEntries}. Refusing to read it; if the package is genuine, raise ExtractionLimits.{nameof(ExtractionLimits.MaxEntries)}.",
+                    path);
+            }
+
             stream.Position = 0;
             ZipArchive archive;
             try
@@ -114,6 +132,54 @@ internal sealed class PackageArchiveReader : IDisposable
                 file.Path);
         }
     }
+
+    /// <summary>
+    /// The entry count of the end-of-central-directory record (or of its Zip64 version), or null when
+    /// there is none; the zip reader then reports the archive as unreadable.
+    /// </summary>
+    private static async Task<long?> DeclaredEntryCountAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        const int EndRecordSize = 22;
+        const int Zip64LocatorSize = 20;
+        const int Zip64EndRecordSize = 56;
+        var length = stream.Length;
+        var tail = new byte[(int)Math.Min(length, EndRecordSize + ushort.MaxValue + Zip64LocatorSize)];
+        stream.Position = length - tail.Length;
+        await stream.ReadExactlyAsync(tail, cancellationToken).ConfigureAwait(false);
+        for (var i = tail.Length - EndRecordSize; i >= 0; i--)
+        {
+            if (BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(i)) != 0x06054b50)
+            {
+                continue;
+            }
+
+            long count = BinaryPrimitives.ReadUInt16LittleEndian(tail.AsSpan(i + 10));
+            var locator = i - Zip64LocatorSize;
+            if (count == ushort.MaxValue && locator >= 0 && BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(locator)) == 0x07064b50)
+            {
+                var offset = BinaryPrimitives.ReadUInt64LittleEndian(tail.AsSpan(locator + 8));
+                if (offset <= (ulong)(length - Zip64EndRecordSize))
+                {
+                    var record = new byte[Zip64EndRecordSize];
+                    stream.Position = (long)offset;
+                    await stream.ReadExactlyAsync(record, cancellationToken).ConfigureAwait(false);
+                    if (BinaryPrimitives.ReadUInt32LittleEndian(record) == 0x06064b50)
+                    {
+                        var total = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(32));
+                        count = total > long.MaxValue ? long.MaxValue : (long)total;
+                    }
+                }
+            }
+
+            return count;
+        }
+
+        return null;
+    }
+
+    /// <summary>The one wording of a digest mismatch, shared by verification and extraction.</summary>
+    public static string DigestMismatchMessage(string path, PackageDigest actual, PackageDigest expected) =>
+        $"Package '{path}' has digest {actual} but {expected} was expected. These are different bytes from the ones recorded (lock file or source index): do not use them. Fetch the package again; if the publisher really changed it, update the recorded digest deliberately.";
 
     public void Dispose()
     {

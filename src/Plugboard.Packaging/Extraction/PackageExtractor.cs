@@ -14,8 +14,18 @@ public static class PackageExtractor
     /// Extracts <paramref name="packagePath"/> into <paramref name="targetDirectory"/>, which must not exist.
     /// The package's <c>.pbpkg/contents.json</c> is extracted too, so the folder can be re-checked later.
     /// </summary>
-    /// <exception cref="PackageException">The package is unsafe, damaged or over a limit, or the target exists; nothing was written.</exception>
-    public static async Task<ExtractedPackage> ExtractAsync(string packagePath, string targetDirectory, ExtractionLimits? limits = null, CancellationToken cancellationToken = default)
+    /// <param name="packagePath">The package file.</param>
+    /// <param name="targetDirectory">The folder to create; its parent is created when missing.</param>
+    /// <param name="limits">The limits on what the archive may cost; <see cref="ExtractionLimits.Default"/> when null.</param>
+    /// <param name="expectedDigest">
+    /// The digest the package must have (e.g. the one <see cref="PackageVerifier"/> checked or the lock
+    /// records). It is computed from the same open file that is extracted, so the bytes verified are the
+    /// bytes extracted.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the extraction; nothing is left behind.</param>
+    /// <exception cref="PackageException">The package is unsafe, damaged, over a limit or not the expected one, or the target exists; nothing was written.</exception>
+    public static async Task<ExtractedPackage> ExtractAsync(
+        string packagePath, string targetDirectory, ExtractionLimits? limits = null, PackageDigest? expectedDigest = null, CancellationToken cancellationToken = default)
     {
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(targetDirectory));
         var package = Path.GetFullPath(packagePath);
@@ -34,7 +44,7 @@ public static class PackageExtractor
             PackageDigest digest;
             PackageContents contents;
             byte[] contentList;
-            using (var reader = await PackageArchiveReader.OpenAsync(package, limits ?? ExtractionLimits.Default, cancellationToken).ConfigureAwait(false))
+            using (var reader = await PackageArchiveReader.OpenAsync(package, limits ?? ExtractionLimits.Default, expectedDigest, cancellationToken).ConfigureAwait(false))
             {
                 digest = reader.Digest;
                 contents = reader.Contents;

@@ -33,7 +33,7 @@ public static class PackageVerifier
         {
             try
             {
-                reader = await PackageArchiveReader.OpenAsync(path, options.Limits, cancellationToken).ConfigureAwait(false);
+                reader = await PackageArchiveReader.OpenAsync(path, options.Limits, expectedDigest: null, cancellationToken).ConfigureAwait(false);
                 digest = reader.Digest;
                 contents = reader.Contents;
             }
@@ -74,7 +74,7 @@ public static class PackageVerifier
         {
             problems.Add(new PackageProblem(
                 PackageErrorKind.DigestMismatch,
-                $"Package '{path}' has digest {actual} but {expected} was expected. These are different bytes from the ones recorded (lock file or source index): do not use them. Fetch the package again; if the publisher really changed it, update the recorded digest deliberately."));
+                PackageArchiveReader.DigestMismatchMessage(path, actual, expected)));
         }
     }
 
