@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Logging;
+using Plugboard.Hosting.Rpc.Processes;
+using Plugboard.Rpc.Client;
+
+namespace Plugboard.Hosting.Rpc.Supervision;
+
+/// <summary>
+/// The link to a plugin that runs on its own (a container, a Kubernetes service): no process to start or stop,
+/// the same deadlines, health checks and states. A failing endpoint is shown as not serving until it recovers.
+/// </summary>
+public sealed class EndpointPluginConnection : RpcPluginConnection
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _health;
+    private int _stopped;
+
+    /// <summary>Creates the connection to <paramref name="address"/>; nothing is called until <see cref="StartAsync"/>.</summary>
+    /// <param name="pluginId">The plugin id.</param>
+    /// <param name="address"><c>grpc://host:port</c>, <c>http://host:port</c>, <c>https://host:port</c>, <c>unix:///path</c> or <c>host:port</c>.</param>
+    /// <param name="options">The plugin's options.</param>
+    /// <param name="logger">The plugin's logger.</param>
+    public EndpointPluginConnection(string pluginId, string address, RpcPluginOptions options, ILogger logger)
+        : base(pluginId, options, logger)
+    {
+        ChannelAddress = ToChannelAddress(address);
+    }
+
+    /// <summary>The address as the channel uses it.</summary>
+    public string ChannelAddress { get; }
+
+    /// <summary>
+    /// Turns an endpoint address into a channel address: <c>grpc://</c> becomes <c>http://</c> (h2c), <c>grpcs://</c>
+    /// becomes <c>https://</c>, a bare <c>host:port</c> becomes <c>http://host:port</c>.
+    /// </summary>
+    /// <exception cref="FormatException">The address is none of these.</exception>
+    public static string ToChannelAddress(string address)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        address = address.Trim();
+        if (address.StartsWith("unix:", StringComparison.OrdinalIgnoreCase)
+            || address.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || address.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            return address;
+        }
+
+        if (address.StartsWith("grpc://", StringComparison.OrdinalIgnoreCase))
+        {
+            return "http://" + address["grpc://".Length..];
+        }
+
+        if (address.StartsWith("grpcs://", StringComparison.OrdinalIgnoreCase))
+        {
+            return "https://" + address["grpcs://".Length..];
+        }
+
+        if (!address.Contains("://", StringComparison.Ordinal) && Uri.TryCreate("http://" + address, UriKind.Absolute, out var uri) && !uri.IsDefaultPort)
+        {
+            return "http://" + address;
+        }
+
+        throw new FormatException(
+            $"'{address}' is not a plugin endpoint address; use grpc://host:port (plain HTTP/2), grpcs://host:port (TLS) or unix:///path/to.sock");
+    }
+
+    /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var channel = RpcChannel.ForAddress(ChannelAddress, CreateChannelOptions());
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.StartTimeout);
+        string? problem;
+        while (true)
+        {
+            problem = await CheckHealthAsync(channel.CallInvoker, timeout.Token).ConfigureAwait(false);
+            if (problem is null)
+            {
+                break;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                channel.Dispose();
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new PluginStartException(
+                    $"{PluginId}: the endpoint {ChannelAddress} did not answer its health check within {Options.StartTimeout.TotalSeconds:0.#} s ({problem}). " +
+                    "Check the service runs and serves grpc.health.v1.Health, and the address in the manifest's entry or RpcPluginOptions.EndpointAddress.");
+            }
+        }
+
+        Publish(channel, RpcPluginState.Serving, null);
+        _health = Task.Run(() => RunHealthChecksAsync(channel.CallInvoker, OnUnhealthy, _stopping.Token), CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_health is { } health)
+        {
+            await health.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // The service is not ours to stop: only the channel to it is closed.
+        Publish(null, RpcPluginState.Stopped, "stopped by the host");
+    }
+
+    private void OnUnhealthy(string problem)
+    {
+        Logger.LogError("Plugin {PluginId} at {Address} is not serving: {Problem}.", PluginId, ChannelAddress, problem);
+        SetState(RpcPluginState.NotServing, problem);
+    }
+}

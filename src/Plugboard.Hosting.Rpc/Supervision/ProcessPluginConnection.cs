@@ -1,0 +1,241 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Plugboard.Hosting.Rpc.Processes;
+using Plugboard.Hosting.Rpc.Security;
+using Plugboard.Rpc;
+using Plugboard.Rpc.Client;
+using Plugboard.Rpc.Plugin;
+using Plugboard.Rpc.Protocol;
+
+namespace Plugboard.Hosting.Rpc.Supervision;
+
+/// <summary>
+/// Supervises one process plugin: starts it with the handshake, checks its health, restarts it with exponential
+/// backoff when it crashes or stops answering (calls fail at once with Unavailable meanwhile), and stops it
+/// gracefully: Shutdown, then closing its stdin, then SIGTERM, then killing its process tree.
+/// </summary>
+public sealed class ProcessPluginConnection : RpcPluginConnection
+{
+    private readonly PluginCommand _command;
+    private readonly string _directory;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly X509Certificate2? _clientCertificate;
+    private PluginProcess? _process;
+    private Task? _supervision;
+    private int _restarts;
+    private int _stopped;
+
+    /// <summary>Creates the supervisor of <paramref name="command"/> run in <paramref name="directory"/>; nothing starts until <see cref="StartAsync"/>.</summary>
+    public ProcessPluginConnection(string pluginId, PluginCommand command, string directory, RpcPluginOptions options, ILogger logger)
+        : base(pluginId, options, logger)
+    {
+        _command = command ?? throw new ArgumentNullException(nameof(command));
+        _directory = directory ?? throw new ArgumentNullException(nameof(directory));
+        _clientCertificate = options.AutoMutualTls ? EphemeralCertificate.Create("plugboard-host") : null;
+    }
+
+    /// <summary>The id of the running process, or null while there is none.</summary>
+    public int? ProcessId => Volatile.Read(ref _process) is { IsRunning: true } process ? process.Id : null;
+
+    /// <summary>How many times the process was restarted after a crash.</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>The command the plugin is started with.</summary>
+    public PluginCommand Command => _command;
+
+    /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_supervision is not null)
+        {
+            throw new InvalidOperationException($"Plugin {PluginId} is already started.");
+        }
+
+        var (process, channel) = await LaunchAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _process, process);
+        Publish(channel, RpcPluginState.Serving, null);
+        _supervision = Task.Run(() => SuperviseAsync(process, channel, _stopping.Token), CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        var process = Volatile.Read(ref _process);
+        if (process is { IsRunning: true })
+        {
+            try
+            {
+                // Calls still go through here: Shutdown is the last one.
+                await new PluginClient(CurrentInvoker())
+                    .ShutdownAsync(new ShutdownRequest(), new CallOptions(deadline: DateTime.UtcNow + Options.ShutdownGrace, cancellationToken: cancellationToken))
+                    .ConfigureAwait(false);
+            }
+            catch (RpcException ex)
+            {
+                Logger.LogInformation("Plugin {PluginId} did not complete Shutdown ({Status}); stopping its process anyway.", PluginId, ex.Status);
+            }
+        }
+
+        Publish(null, RpcPluginState.Stopped, "stopped by the host");
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (process is not null)
+        {
+            await process.StopAsync(Options.ShutdownGrace).ConfigureAwait(false);
+        }
+
+        if (_supervision is { } supervision)
+        {
+            await supervision.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Volatile.Read(ref _process) is { } last)
+        {
+            await last.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _clientCertificate?.Dispose();
+    }
+
+    private async Task<(PluginProcess Process, RpcChannel Channel)> LaunchAsync(CancellationToken cancellationToken)
+    {
+        var pem = _clientCertificate is null ? null : EphemeralCertificate.ToPem(_clientCertificate);
+        var process = await PluginProcess.StartAsync(PluginId, _command, _directory, Options, pem, Logger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var tls = process.Handshake.ServerCertificate is { } der && _clientCertificate is not null
+                ? new RpcClientTlsOptions
+                {
+                    ClientCertificate = _clientCertificate,
+                    TrustedCertificateAuthorities = [X509CertificateLoader.LoadCertificate(der)],
+                    TargetHost = "localhost",
+                }
+                : null;
+            var channel = RpcChannel.ForEndpoint(process.Handshake.Endpoint, CreateChannelOptions(tls));
+            return (process, channel);
+        }
+        catch (Exception ex)
+        {
+            await process.DisposeAsync().ConfigureAwait(false);
+            throw new PluginStartException($"{PluginId}: cannot connect to {process.Handshake.Endpoint}: {ex.Message}", ex);
+        }
+    }
+
+    private async Task SuperviseAsync(PluginProcess process, RpcChannel channel, CancellationToken stopping)
+    {
+        var crashesInARow = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            var health = RunHealthChecksAsync(channel.CallInvoker, problem => OnUnhealthy(process, problem), running.Token);
+            try
+            {
+                await process.Exited.WaitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await running.CancelAsync().ConfigureAwait(false);
+                await health.ConfigureAwait(false);
+                return;
+            }
+
+            await running.CancelAsync().ConfigureAwait(false);
+            await health.ConfigureAwait(false);
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            crashesInARow = DateTimeOffset.UtcNow - process.StartedAt >= Options.RestartBackoffReset ? 1 : crashesInARow + 1;
+            var reason = $"its process (pid {process.Id}) {process.DescribeExit()}";
+            Publish(null, RpcPluginState.Restarting, reason);
+            Logger.LogError("Plugin {PluginId} crashed: {Reason}. Restarting it.", PluginId, reason);
+            await process.DisposeAsync().ConfigureAwait(false);
+
+            var next = await RestartAsync(crashesInARow, stopping).ConfigureAwait(false);
+            if (next is null)
+            {
+                return;
+            }
+
+            (process, channel) = next.Value;
+        }
+    }
+
+    private async Task<(PluginProcess, RpcChannel)?> RestartAsync(int crashesInARow, CancellationToken stopping)
+    {
+        var attempt = crashesInARow;
+        while (true)
+        {
+            var delay = BackoffDelay(attempt);
+            try
+            {
+                await Task.Delay(delay, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+
+            try
+            {
+                var (process, channel) = await LaunchAsync(stopping).ConfigureAwait(false);
+                Volatile.Write(ref _process, process);
+                if (Reinitialize is { } reinitialize)
+                {
+                    try
+                    {
+                        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                        timeout.CancelAfter(Options.CallTimeout);
+                        await reinitialize(channel.CallInvoker, timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is RpcException or OperationCanceledException && !stopping.IsCancellationRequested)
+                    {
+                        channel.Dispose();
+                        await process.StopAsync(Options.ShutdownGrace).ConfigureAwait(false);
+                        await process.DisposeAsync().ConfigureAwait(false);
+                        throw new PluginStartException($"{PluginId}: the restarted process failed Init: {ex.Message}", ex);
+                    }
+                }
+
+                Interlocked.Increment(ref _restarts);
+                if (stopping.IsCancellationRequested)
+                {
+                    channel.Dispose();
+                    return null;
+                }
+
+                Publish(channel, RpcPluginState.Serving, null);
+                Logger.LogInformation("Plugin {PluginId} restarted (pid {Pid}) after {Delay}.", PluginId, process.Id, delay);
+                return (process, channel);
+            }
+            catch (PluginStartException ex)
+            {
+                attempt++;
+                SetState(RpcPluginState.Restarting, ex.Message);
+                Logger.LogError("Plugin {PluginId} could not be restarted: {Message}", PluginId, ex.Message);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+    }
+
+    private void OnUnhealthy(PluginProcess process, string problem)
+    {
+        Logger.LogError("Plugin {PluginId}: {Problem}; killing its process (pid {Pid}) to restart it.", PluginId, problem, process.Id);
+        process.Kill();
+    }
+
+    private TimeSpan BackoffDelay(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
+        var delay = TimeSpan.FromTicks((long)Math.Min(Options.RestartDelay.Ticks * factor, Options.MaxRestartDelay.Ticks));
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+    }
+}

@@ -1,0 +1,266 @@
+using Grpc.Health.V1;
+using Microsoft.Extensions.Logging;
+using Plugboard.Rpc;
+using Plugboard.Rpc.Client;
+using Plugboard.Rpc.Health;
+
+namespace Plugboard.Hosting.Rpc.Supervision;
+
+/// <summary>
+/// The host's link to one out-of-process plugin: the channel to it, its state, periodic health checks, and a
+/// <see cref="CallInvoker"/> that gives every call the default deadline and fails at once with Unavailable while
+/// the plugin is not reachable (restarting or stopped) instead of letting callers hang.
+/// </summary>
+public abstract class RpcPluginConnection : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private RpcChannel? _channel;
+    private RpcPluginState _state = RpcPluginState.Starting;
+    private string? _reason;
+
+    /// <summary>Creates the connection; nothing runs until <see cref="StartAsync"/>.</summary>
+    protected RpcPluginConnection(string pluginId, RpcPluginOptions options, ILogger logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pluginId);
+        PluginId = pluginId;
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        Logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        CallInvoker = new ConnectionCallInvoker(this);
+    }
+
+    /// <summary>The plugin id.</summary>
+    public string PluginId { get; }
+
+    /// <summary>The options this connection runs with.</summary>
+    public RpcPluginOptions Options { get; }
+
+    /// <summary>Calls the plugin: default deadline, fail-fast with Unavailable while it is not reachable.</summary>
+    public IRpcCallInvoker CallInvoker { get; }
+
+    /// <summary>The current state.</summary>
+    public RpcPluginState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Why the connection is in its state (the last crash, the failing health check), or null.</summary>
+    public string? Reason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reason;
+            }
+        }
+    }
+
+    /// <summary>The channel address of the plugin now (<c>unix:///…</c>, <c>http://…</c>), or null while it has none.</summary>
+    public string? Address
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _channel?.Address;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Brings a freshly restarted plugin back to where the previous process was (the host sets it to repeat Init
+    /// with the same configuration). Runs before calls are let through again.
+    /// </summary>
+    public Func<IRpcCallInvoker, CancellationToken, Task>? Reinitialize { get; set; }
+
+    /// <summary>Raised on every state change, on the thread that made it.</summary>
+    public event EventHandler<RpcPluginStateChangedEventArgs>? StateChanged;
+
+    /// <summary>The logger, scoped to the plugin.</summary>
+    protected ILogger Logger { get; }
+
+    /// <summary>Starts (or first reaches) the plugin; completes once it serves.</summary>
+    /// <exception cref="Processes.PluginStartException">It could not be started or reached; the message says why.</exception>
+    public abstract Task StartAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stops calling the plugin (and stops its process, for a process plugin).</summary>
+    public abstract Task StopAsync(CancellationToken cancellationToken);
+
+    /// <summary>Completes when the connection is in <paramref name="state"/>.</summary>
+    public async Task WaitForStateAsync(RpcPluginState state, CancellationToken cancellationToken)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(object? sender, RpcPluginStateChangedEventArgs e)
+        {
+            if (e.State == state)
+            {
+                reached.TrySetResult();
+            }
+        }
+
+        StateChanged += OnChanged;
+        try
+        {
+            if (State == state)
+            {
+                return;
+            }
+
+            await reached.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            StateChanged -= OnChanged;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(Options.ShutdownGrace * 4);
+        await StopAsync(timeout.Token).ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The invoker of the current channel; throws Unavailable (with the reason) when there is none.</summary>
+    internal IRpcCallInvoker CurrentInvoker()
+    {
+        lock (_gate)
+        {
+            if (_channel is { } channel && _state is RpcPluginState.Serving or RpcPluginState.NotServing)
+            {
+                return channel.CallInvoker;
+            }
+
+            throw Unavailable(null);
+        }
+    }
+
+    /// <summary>An Unavailable error naming the plugin, its state and the reason.</summary>
+    internal RpcException Unavailable(Exception? cause)
+    {
+        string state;
+        string? reason;
+        lock (_gate)
+        {
+            state = _state.ToString().ToLowerInvariant();
+            reason = _reason;
+        }
+
+        var detail = cause is null
+            ? $"plugin '{PluginId}' is {state}{(reason is null ? string.Empty : ": " + reason)}; try again later"
+            : $"plugin '{PluginId}' went away during the call ({state}{(reason is null ? string.Empty : ": " + reason)}); try again later";
+        return new RpcException(new Status(StatusCode.Unavailable, detail), new Metadata(), cause);
+    }
+
+    /// <summary>Creates the channel options for this plugin.</summary>
+    protected RpcChannelOptions CreateChannelOptions(RpcClientTlsOptions? tls = null) => new()
+    {
+        MaxReceiveMessageSize = Options.MaxMessageSize,
+        MaxSendMessageSize = Options.MaxMessageSize,
+        Tls = tls,
+        ConnectTimeout = Options.HealthCheckTimeout,
+    };
+
+    /// <summary>Sets the channel (null: none) and the state; disposes the channel it replaces.</summary>
+    protected void Publish(RpcChannel? channel, RpcPluginState state, string? reason)
+    {
+        RpcChannel? previous;
+        bool changed;
+        lock (_gate)
+        {
+            previous = ReferenceEquals(_channel, channel) ? null : _channel;
+            _channel = channel;
+            changed = _state != state || _reason != reason;
+            _state = state;
+            _reason = reason;
+        }
+
+        previous?.Dispose();
+        if (changed)
+        {
+            StateChanged?.Invoke(this, new RpcPluginStateChangedEventArgs(PluginId, state, reason));
+        }
+    }
+
+    /// <summary>Sets the state, keeping the channel.</summary>
+    protected void SetState(RpcPluginState state, string? reason)
+    {
+        bool changed;
+        lock (_gate)
+        {
+            changed = _state != state || _reason != reason;
+            _state = state;
+            _reason = reason;
+        }
+
+        if (changed)
+        {
+            StateChanged?.Invoke(this, new RpcPluginStateChangedEventArgs(PluginId, state, reason));
+        }
+    }
+
+    /// <summary>One health check of the whole server; null when it answered SERVING, else what went wrong.</summary>
+    protected async Task<string?> CheckHealthAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await new HealthClient(invoker)
+                .CheckAsync(new HealthCheckRequest(), new CallOptions(deadline: DateTime.UtcNow + Options.HealthCheckTimeout, cancellationToken: cancellationToken))
+                .ConfigureAwait(false);
+            return response.Status == HealthCheckResponse.Types.ServingStatus.Serving
+                ? null
+                : $"its health check answered {response.Status}";
+        }
+        catch (RpcException ex)
+        {
+            return $"its health check failed: {ex.Status.StatusCode} {ex.Status.Detail}".TrimEnd();
+        }
+    }
+
+    /// <summary>
+    /// Checks health every <see cref="RpcPluginOptions.HealthCheckInterval"/> until cancelled; after
+    /// <see cref="RpcPluginOptions.UnhealthyThreshold"/> failures in a row, calls <paramref name="onUnhealthy"/>.
+    /// </summary>
+    protected async Task RunHealthChecksAsync(IRpcCallInvoker invoker, Action<string> onUnhealthy, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        using var timer = new PeriodicTimer(Options.HealthCheckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var problem = await CheckHealthAsync(invoker, cancellationToken).ConfigureAwait(false);
+                if (problem is null)
+                {
+                    if (failures > 0 || State == RpcPluginState.NotServing)
+                    {
+                        Logger.LogInformation("Plugin {PluginId} passes its health check again.", PluginId);
+                        SetState(RpcPluginState.Serving, null);
+                    }
+
+                    failures = 0;
+                    continue;
+                }
+
+                failures++;
+                Logger.LogWarning("Plugin {PluginId}: {Problem} ({Failures} in a row).", PluginId, problem, failures);
+                if (failures >= Math.Max(Options.UnhealthyThreshold, 1))
+                {
+                    failures = 0;
+                    onUnhealthy(problem);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped.
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Plugboard.Hosting.Rpc.Supervision;
+
+/// <summary>Where the connection to an out-of-process plugin stands.</summary>
+public enum RpcPluginState
+{
+    /// <summary>Being started (process) or first reached (endpoint).</summary>
+    Starting,
+
+    /// <summary>Reachable and answering its health checks; calls go through.</summary>
+    Serving,
+
+    /// <summary>
+    /// Reachable but failing its health checks (an endpoint; a process is restarted instead). Calls still go
+    /// through and fail or succeed as the plugin answers.
+    /// </summary>
+    NotServing,
+
+    /// <summary>The process crashed and is being restarted; calls fail at once with Unavailable.</summary>
+    Restarting,
+
+    /// <summary>Stopped by the host; calls fail at once with Unavailable.</summary>
+    Stopped,
+}
+
+/// <summary>A change of <see cref="RpcPluginConnection.State"/>.</summary>
+/// <param name="PluginId">The plugin id.</param>
+/// <param name="State">The state entered.</param>
+/// <param name="Reason">Why, when there is something to say.</param>
+public sealed record RpcPluginStateChangedEventArgs(string PluginId, RpcPluginState State, string? Reason);
