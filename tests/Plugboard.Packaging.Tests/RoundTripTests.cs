@@ -102,6 +102,22 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_extractions_to_one_target_give_one_complete_folder()
+    {
+        var plugin = SamplePlugin.Write(_temp.Combine("plugin"));
+        var info = await PackageWriter.PackAsync(plugin, _temp.Combine("p.pbpkg"));
+        var target = _temp.Combine("cache", info.Digest.Hex);
+
+        var attempts = Enumerable.Range(0, 4).Select(_ => Task.Run(() => PackageExtractor.ExtractAsync(info.Path!, target))).ToList();
+        await Task.WhenAll(attempts.Select(a => a.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        Assert.Equal(1, attempts.Count(a => a.IsCompletedSuccessfully));
+        Assert.All(attempts.Where(a => a.IsFaulted), a => Assert.Equal(PackageErrorKind.TargetExists, Assert.IsType<PackageException>(a.Exception!.InnerException).Kind));
+        Assert.Equal(SamplePlugin.Files[1].Content, File.ReadAllBytes(Path.Combine(target, "lib", "Hello.dll")));
+        Assert.Equal([info.Digest.Hex], Directory.GetFileSystemEntries(_temp.Combine("cache")).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Extraction_refuses_an_existing_target_and_leaves_it_untouched()
     {
         var plugin = SamplePlugin.Write(_temp.Combine("plugin"));
