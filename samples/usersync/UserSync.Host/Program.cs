@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Plugboard.Hosting;
+using UserSync;
+using UserSync.Host;
+
+// The UserSync host: imports users and departments from every data-source plugin it finds.
+//   dotnet UserSync.Host.dll [--Plugboard:PluginsDirectory DIR] [--data DIR]
+// Settings come from appsettings.json, environment variables (Plugboard__...) and the command line.
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+var dataDirectory = Path.GetFullPath(builder.Configuration["data"] ?? "data");
+
+// The demo's HTTP directory, as an HR system's API would be; custom-http reads it.
+var apiToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+await using var directoryApi = await DirectoryApi.StartAsync(Path.Combine(dataDirectory, "http-directory.json"), apiToken, CancellationToken.None);
+
+builder.Services
+    .AddPlugboard(builder.Configuration.GetSection("Plugboard"), options =>
+    {
+        options.Plugins["local"].Configuration = new JsonObject { ["folder"] = dataDirectory };
+        var http = options.Plugins["custom-http"].Configuration ??= new JsonObject();
+        http["baseUrl"] = directoryApi.BaseAddress.ToString();
+        http["apiToken"] = apiToken;
+        var ldif = options.Plugins["custom-ldif"].Configuration ??= new JsonObject();
+        ldif["path"] = Path.Combine(dataDirectory, "directory.ldif");
+    })
+    .AddContract<IDataSource>()
+    .AddBuiltIn<IDataSource, LocalCsvDataSource>("local");
+builder.Services.AddSingleton<UserDirectory>();
+builder.Services.AddSingleton<UserSyncJob>();
+
+using var host = builder.Build();
+await host.StartAsync();
+var logger = host.Services.GetRequiredService<ILogger<UserSyncJob>>();
+foreach (var status in host.Services.GetRequiredService<IPluginRegistry<IDataSource>>().Statuses)
+{
+    logger.LogInformation("{PluginId} {Version}: {Phase}{Reason}", status.Id, status.Version, status.Phase, status.Error is null ? "" : " — " + status.Error);
+}
+
+var summary = await host.Services.GetRequiredService<UserSyncJob>().RunAsync(CancellationToken.None);
+await host.StopAsync();
+foreach (var (plugin, reason) in summary.Failed)
+{
+    Console.WriteLine($"not synced from {plugin}: {reason}");
+}
+
+Console.WriteLine($"synced {summary.Users} users and {summary.Departments} departments from {summary.Plugins} plugins");
+return summary.Failed.Count == 0 ? 0 : 1;
