@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+using Plugboard.Rpc;
+using Plugboard.Rpc.Plugin;
+using Plugboard.Rpc.Protocol;
+using Plugboard.Rpc.Server;
+
+namespace Plugboard.PluginSdk.Lifecycle;
+
+/// <summary>
+/// Serves <c>plugboard.v1.Plugin</c> for a C# plugin: Init calls <see cref="IPlugin.InitAsync"/> with the
+/// configuration as a JSON object, Verify calls <see cref="IPlugin.VerifyAsync"/>, Shutdown disposes the plugin and
+/// asks the server to stop once the answer is sent.
+/// </summary>
+internal sealed class PluginLifecycleService(IPlugin? plugin, ILoggerFactory loggers, Action requestStop, CancellationToken stopping) : PluginServiceBase
+{
+    private int _disposed;
+
+    public override async Task<InitResponse> Init(InitRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        if (plugin is null)
+        {
+            return new InitResponse();
+        }
+
+        var pluginContext = new PluginContext
+        {
+            PluginId = request.PluginId,
+            Version = request.Version,
+            Logger = loggers.CreateLogger(string.IsNullOrEmpty(request.PluginId) ? "plugin" : request.PluginId),
+            Configuration = StructJson.ToJsonObject(request.Configuration),
+            Stopping = stopping,
+        };
+        try
+        {
+            var metadata = await plugin.InitAsync(pluginContext, context.CancellationToken).ConfigureAwait(false);
+            return new InitResponse { Metadata = StructJson.ToStruct(metadata) };
+        }
+        catch (Exception ex) when (ex is not RpcException and not OperationCanceledException)
+        {
+            // The host shows this to the operator: say what failed, not a stack trace.
+            throw new RpcException(StatusCode.FailedPrecondition, $"Init failed: {ex.Message}");
+        }
+    }
+
+    public override async Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (plugin is null)
+        {
+            return new VerifyResponse { Ready = true };
+        }
+
+        try
+        {
+            var result = await plugin.VerifyAsync(context.CancellationToken).ConfigureAwait(false);
+            return new VerifyResponse { Ready = result.IsReady, Reason = result.Reason ?? string.Empty };
+        }
+        catch (Exception ex) when (ex is not RpcException and not OperationCanceledException)
+        {
+            return new VerifyResponse { Ready = false, Reason = $"Verify failed: {ex.Message}" };
+        }
+    }
+
+    public override async Task<ShutdownResponse> Shutdown(ShutdownRequest request, ServerCallContext context)
+    {
+        await DisposePluginAsync().ConfigureAwait(false);
+        // Stop after this answer has left: the host waits for it, then for the process to exit.
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+            requestStop();
+        });
+        return new ShutdownResponse();
+    }
+
+    public async ValueTask DisposePluginAsync()
+    {
+        if (plugin is not null && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await plugin.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
