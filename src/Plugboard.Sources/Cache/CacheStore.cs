@@ -1,0 +1,157 @@
+using Plugboard.Packaging;
+
+namespace Plugboard.Sources.Cache;
+
+/// <summary>
+/// The cache: content-addressed packages (<see cref="Blobs"/>), the <see cref="CacheIndex"/>, and the
+/// extracted plugin folders (<c>{cacheDir}/plugins/{id}/{version}-{shortDigest}/</c>) ready to load.
+/// Every write is atomic, so a process stopped at any instant leaves the previous state loadable.
+/// </summary>
+public sealed class CacheStore
+{
+    private const int ShortDigestLength = 12;
+
+    /// <summary>A cache in <paramref name="cacheDirectory"/>, with blobs and index there too unless other stores are given (e.g. S3).</summary>
+    public CacheStore(string cacheDirectory, IBlobStore? blobs = null, ICacheIndexStore? index = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(cacheDirectory);
+        CacheDirectory = Path.GetFullPath(cacheDirectory);
+        Blobs = blobs ?? new FileSystemBlobStore(Path.Combine(CacheDirectory, "blobs"));
+        Index = index ?? new FileSystemCacheIndexStore(Path.Combine(CacheDirectory, "index.json"));
+    }
+
+    /// <summary>The local cache folder.</summary>
+    public string CacheDirectory { get; }
+
+    /// <summary>Where packages are kept by digest.</summary>
+    public IBlobStore Blobs { get; }
+
+    /// <summary>Where the index is kept.</summary>
+    public ICacheIndexStore Index { get; }
+
+    /// <summary>The folder of extracted plugins.</summary>
+    public string PluginsDirectory => Path.Combine(CacheDirectory, "plugins");
+
+    /// <summary>The folder of sync work files, emptied by each sync and by garbage collection.</summary>
+    internal string TempDirectory => Path.Combine(CacheDirectory, "tmp");
+
+    /// <summary>Reads the index.</summary>
+    public Task<CacheIndex> ReadIndexAsync(CancellationToken cancellationToken = default) => Index.ReadAsync(cancellationToken);
+
+    /// <summary>The folder a package is extracted to: <c>plugins/{id}/{version}-{first 12 hex of the digest}</c>.</summary>
+    public string PluginDirectoryFor(string id, string version, PackageDigest digest)
+        => Path.Combine(PluginsDirectory, id, $"{version}-{digest.Hex[..ShortDigestLength]}");
+
+    /// <summary>
+    /// The extracted folder of an entry, extracting it from its blob first when missing (no network with a
+    /// file-system blob store). Extraction is atomic, so an existing folder is complete.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Neither the folder nor the blob is in the cache.</exception>
+    public async Task<string> EnsureExtractedAsync(CacheEntry entry, CancellationToken cancellationToken = default)
+    {
+        var digest = entry.PackageDigest;
+        var target = PluginDirectoryFor(entry.Id, entry.Version, digest);
+        if (Directory.Exists(target))
+        {
+            return target;
+        }
+
+        var local = Blobs.LocalPathOf(digest);
+        string? copy = null;
+        if (local is null || !File.Exists(local))
+        {
+            if (local is not null)
+            {
+                throw new FileNotFoundException($"Plugin {entry.Id} {entry.Version} ({digest}) from source '{entry.Source}' is in the cache index but its package is missing ('{local}'). Run a sync to fetch it again.", local);
+            }
+
+            copy = Path.Combine(TempDirectory, $"extract-{Guid.NewGuid():N}{PackageFormat.Extension}");
+            Directory.CreateDirectory(TempDirectory);
+            await Blobs.CopyToAsync(digest, copy, cancellationToken).ConfigureAwait(false);
+            local = copy;
+        }
+
+        try
+        {
+            await PackageExtractor.ExtractAsync(local, target, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (PackageException ex) when (ex.Kind == PackageErrorKind.TargetExists)
+        {
+            // Extracted by another process meanwhile: the same bytes, so use it.
+        }
+        finally
+        {
+            if (copy is not null)
+            {
+                AtomicFile.TryDelete(copy);
+                AtomicFile.TryDelete(PackageFormat.SignaturePathFor(copy));
+            }
+        }
+
+        return target;
+    }
+
+    /// <summary>
+    /// Removes packages and extracted folders that no index entry references, and leftovers of interrupted
+    /// syncs. Waits for a running sync to finish first.
+    /// </summary>
+    public async Task<GarbageCollectionResult> CollectGarbageAsync(CancellationToken cancellationToken = default)
+    {
+        using var cacheLock = await CacheDirectoryLock.AcquireAsync(CacheDirectory, cancellationToken).ConfigureAwait(false);
+        return await CollectGarbageLockedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task<GarbageCollectionResult> CollectGarbageLockedAsync(CancellationToken cancellationToken)
+    {
+        var index = await Index.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var entries = index.Entries.ToList();
+        var referenced = entries.Select(e => e.Digest).ToHashSet(StringComparer.Ordinal);
+
+        var blobs = 0;
+        long bytes = 0;
+        var unreferenced = new List<PackageDigest>();
+        await foreach (var digest in Blobs.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!referenced.Contains(digest.Value))
+            {
+                unreferenced.Add(digest);
+            }
+        }
+
+        foreach (var digest in unreferenced)
+        {
+            if (Blobs.LocalPathOf(digest) is { } path && File.Exists(path))
+            {
+                bytes += new FileInfo(path).Length;
+            }
+
+            await Blobs.DeleteAsync(digest, cancellationToken).ConfigureAwait(false);
+            blobs++;
+        }
+
+        var keep = entries.Select(e => Path.GetFullPath(PluginDirectoryFor(e.Id, e.Version, e.PackageDigest))).ToHashSet(StringComparer.Ordinal);
+        var folders = 0;
+        if (Directory.Exists(PluginsDirectory))
+        {
+            foreach (var idFolder in Directory.EnumerateDirectories(PluginsDirectory))
+            {
+                foreach (var versionFolder in Directory.EnumerateDirectories(idFolder))
+                {
+                    if (!keep.Contains(Path.GetFullPath(versionFolder)))
+                    {
+                        AtomicFile.TryDeleteDirectory(versionFolder);
+                        folders++;
+                    }
+                }
+
+                if (!Directory.EnumerateFileSystemEntries(idFolder).Any())
+                {
+                    AtomicFile.TryDeleteDirectory(idFolder);
+                }
+            }
+        }
+
+        AtomicFile.TryDeleteDirectory(TempDirectory);
+        return new GarbageCollectionResult(blobs, folders, bytes);
+    }
+}

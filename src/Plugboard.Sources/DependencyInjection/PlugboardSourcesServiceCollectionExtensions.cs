@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Plugboard.Sources.Cache;
+using Plugboard.Sources.Configuration;
+using Plugboard.Sources.Resolution;
+using Plugboard.Sources.Sources;
+using Plugboard.Sources.Sources.Fs;
+using Plugboard.Sources.Sources.Git;
+using Plugboard.Sources.Sources.Http;
+using Plugboard.Sources.Sync;
+
+namespace Plugboard.Sources.DependencyInjection;
+
+/// <summary>Registers sources, cache, sync and resolver in a service collection.</summary>
+public static class PlugboardSourcesServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds Plugboard sources bound from <paramref name="configuration"/> (e.g. <c>configuration.GetSection("Plugboard:Sources")</c>),
+    /// validated at start-up with every error listed, and the background sync loop. Register it before
+    /// <c>AddPlugboard</c> and give the host <see cref="PlugboardSourcesOptions.ResolvedCurrentDirectory"/> as its
+    /// plugins directory: the current view is built from the cache before the host starts loading.
+    /// </summary>
+    public static IServiceCollection AddPlugboardSources(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PlugboardSourcesOptions>().Bind(configuration);
+        return services.AddPlugboardSourcesCore();
+    }
+
+    /// <summary>Adds Plugboard sources configured in code.</summary>
+    public static IServiceCollection AddPlugboardSources(this IServiceCollection services, Action<PlugboardSourcesOptions> configure)
+    {
+        services.AddOptions<PlugboardSourcesOptions>().Configure(configure);
+        return services.AddPlugboardSourcesCore();
+    }
+
+    /// <summary>
+    /// Adds a source type (e.g. <c>s3</c> from Plugboard.Sources.S3). To keep packages or the index elsewhere, register an
+    /// <see cref="IBlobStore"/> and/or <see cref="ICacheIndexStore"/> singleton; the cache uses them instead of files.
+    /// </summary>
+    public static IServiceCollection AddPlugboardSourceType<TProvider>(this IServiceCollection services)
+        where TProvider : class, IPluginSourceProvider
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPluginSourceProvider, TProvider>());
+        return services;
+    }
+
+    private static IServiceCollection AddPlugboardSourcesCore(this IServiceCollection services)
+    {
+        services.AddOptions<PlugboardSourcesOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PlugboardSourcesOptions>, PlugboardSourcesOptionsValidator>());
+        services.AddPlugboardSourceType<FsSourceProvider>();
+        services.AddPlugboardSourceType<GitSourceProvider>();
+        services.AddPlugboardSourceType<HttpSourceProvider>();
+        services.TryAddSingleton(sp => new CacheStore(
+            sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>().Value.CacheDirectory,
+            sp.GetService<IBlobStore>(),
+            sp.GetService<ICacheIndexStore>()));
+        services.TryAddSingleton<SyncRunner>();
+        services.TryAddSingleton<CachedPluginResolver>();
+        services.TryAddSingleton(sp => new CurrentPluginsDirectory(
+            sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>().Value.ResolvedCurrentDirectory,
+            sp.GetRequiredService<ILogger<CurrentPluginsDirectory>>()));
+        services.AddHostedService<SyncBackgroundService>();
+        return services;
+    }
+}

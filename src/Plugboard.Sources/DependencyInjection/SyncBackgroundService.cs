@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Plugboard.Sources.Configuration;
+using Plugboard.Sources.Resolution;
+using Plugboard.Sources.Sync;
+
+namespace Plugboard.Sources.DependencyInjection;
+
+/// <summary>
+/// Builds the current plugins view from the cache when the host starts (no network, so a host starts even
+/// with every source down), then syncs on start and every <see cref="PlugboardSourcesOptions.SyncInterval"/>,
+/// refreshing the view after each sync. Failures are logged; the host keeps running on what it has.
+/// </summary>
+public sealed class SyncBackgroundService : BackgroundService
+{
+    private readonly SyncRunner _runner;
+    private readonly CachedPluginResolver _resolver;
+    private readonly CurrentPluginsDirectory _current;
+    private readonly PlugboardSourcesOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the service.</summary>
+    public SyncBackgroundService(SyncRunner runner, CachedPluginResolver resolver, CurrentPluginsDirectory current, IOptions<PlugboardSourcesOptions> options, ILogger<SyncBackgroundService> logger)
+    {
+        _runner = runner;
+        _resolver = resolver;
+        _current = current;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Raised after each sync with its run record.</summary>
+    public event EventHandler<SyncRun>? Synced;
+
+    /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RefreshCurrentAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Syncs now and refreshes the current view.</summary>
+    public async Task<SyncRun> SyncNowAsync(CancellationToken cancellationToken = default)
+    {
+        var run = await _runner.SyncAsync(SyncOptions.Default, null, cancellationToken).ConfigureAwait(false);
+        foreach (var failed in run.Sources.Where(s => s.Status == SourceSyncStatus.Failed))
+        {
+            _logger.LogError("Sync of source {Source} failed: {Error}", failed.Source, failed.Error);
+        }
+
+        await RefreshCurrentAsync(cancellationToken).ConfigureAwait(false);
+        Synced?.Invoke(this, run);
+        return run;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_options.SyncOnStart)
+        {
+            await SyncSafelyAsync(stoppingToken).ConfigureAwait(false);
+        }
+
+        if (_options.SyncInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(_options.SyncInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await SyncSafelyAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SyncSafelyAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await SyncNowAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Plugin sync failed: {Error} The host keeps the plugins it has.", ex.Message);
+        }
+    }
+
+    private async Task RefreshCurrentAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var plugins = await _resolver.ResolveAsync(cancellationToken).ConfigureAwait(false);
+            await _current.UpdateAsync(plugins, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            _logger.LogError(ex, "The current plugins folder {Directory} could not be refreshed from the cache: {Error}", _current.Directory, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using Plugboard.Sources.Sources.Fs;
+using Plugboard.Sources.Sources.Git;
+using Plugboard.Sources.Sources.Http;
+
+namespace Plugboard.Sources.Sources;
+
+/// <summary>The source types built into this assembly.</summary>
+public static class PluginSourceProviders
+{
+    /// <summary><c>fs</c>, <c>git</c> and <c>http</c>.</summary>
+    public static IReadOnlyList<IPluginSourceProvider> BuiltIn { get; } = [new FsSourceProvider(), new GitSourceProvider(), new HttpSourceProvider()];
+}
