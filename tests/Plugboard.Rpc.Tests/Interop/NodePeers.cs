@@ -127,7 +127,14 @@ public static class NodePeers
         }
     }
 
-    private static Process Start(string fileName, string arguments)
+    /// <summary>Starts <c>node SCRIPT</c> in the interop folder with redirected stdio and extra environment variables.</summary>
+    public static async Task<Process> StartNodeAsync(string script, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        await EnsureInstalledAsync();
+        return Start("node", script, environment);
+    }
+
+    private static Process Start(string fileName, string arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName, arguments)
         {
@@ -137,6 +144,11 @@ public static class NodePeers
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{fileName} {arguments}'.");
     }
 

@@ -1,0 +1,85 @@
+using Grpc.Health.V1;
+using Plugboard.Rpc.Client;
+using Plugboard.Rpc.Handshake;
+using Plugboard.Rpc.Health;
+using Plugboard.Rpc.Plugin;
+using Plugboard.Rpc.Protocol;
+using Plugboard.Rpc.Tests.Infrastructure;
+using UserSync.Rpc;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace Plugboard.Rpc.Tests.Interop;
+
+/// <summary>
+/// The Node plugin printed in docs/protocol.md (tests/interop-node/plugin.js), started through the handshake
+/// the document specifies, then driven over gRPC: proves the document describes a plugin that works.
+/// </summary>
+public sealed class NodePluginHandshakeTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task The_documented_node_plugin_completes_the_handshake_and_serves_its_services()
+    {
+        using var socketDirectory = new TempDirectory();
+        using var process = await NodePeers.StartNodeAsync("plugin.js", new Dictionary<string, string>
+        {
+            [PluginHandshake.MagicCookieKey] = PluginHandshake.MagicCookieValue,
+            [PluginHandshake.ProtocolVersionsVariable] = "1",
+            [PluginHandshake.UnixSocketDirectoryVariable] = socketDirectory.Path,
+        });
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(Patience);
+            var handshake = HandshakeLine.Parse(line ?? throw new InvalidOperationException("The plugin closed stdout without a handshake line."));
+
+            Assert.Equal(PluginHandshake.CoreProtocolVersion, handshake.CoreProtocolVersion);
+            Assert.Equal(1, handshake.AppProtocolVersion);
+            Assert.Equal(RpcEndpoint.UnixNetwork, handshake.Endpoint.Network);
+            Assert.StartsWith(socketDirectory.Path, handshake.Endpoint.Address, StringComparison.Ordinal);
+            Assert.Equal(PluginHandshake.GrpcProtocol, handshake.Protocol);
+
+            using var channel = RpcChannel.ForEndpoint(handshake.Endpoint);
+            var health = await new HealthClient(channel).CheckAsync(new HealthCheckRequest());
+            var plugin = new PluginClient(channel);
+            var init = await plugin.InitAsync(new InitRequest { PluginId = "custom-node", Version = "1.0.0", Configuration = new() });
+            var verify = await plugin.VerifyAsync(new VerifyRequest());
+            var users = await new DataSourceClient(channel).ListUsersAsync(new ListUsersRequest()).ToListAsync();
+            await plugin.ShutdownAsync(new ShutdownRequest());
+
+            Assert.Equal(ServingStatus.Serving, health.Status);
+            Assert.Equal("users", init.Metadata.Fields["capabilities"].ListValue.Values[0].StringValue);
+            Assert.True(verify.Ready);
+            Assert.Equal("ada", Assert.Single(users).UserName);
+
+            // Closing stdin tells the plugin its host is gone: it exits by itself.
+            process.StandardInput.Close();
+            await process.WaitForExitAsync().WaitAsync(Patience);
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            NodePeers.Stop(process);
+        }
+    }
+
+    [Fact]
+    public async Task The_documented_node_plugin_refuses_to_run_without_the_magic_cookie()
+    {
+        using var process = await NodePeers.StartNodeAsync("plugin.js");
+        try
+        {
+            var errors = process.StandardError.ReadToEndAsync();
+            var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(Patience);
+            await process.WaitForExitAsync().WaitAsync(Patience);
+
+            Assert.Equal(1, process.ExitCode);
+            Assert.Equal(string.Empty, output);
+            Assert.Contains("Plugboard plugin", await errors, StringComparison.Ordinal);
+        }
+        finally
+        {
+            NodePeers.Stop(process);
+        }
+    }
+}
