@@ -62,7 +62,8 @@ public static class PluginServer
         var builder = new PluginServerBuilder();
         builder.Services.AddLogging(logging => logging
             .AddSimpleConsole(o => o.SingleLine = true)
-            .SetMinimumLevel(LogLevel.Information));
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning));
         // stdout carries the handshake: every log line goes to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         configure(builder);
