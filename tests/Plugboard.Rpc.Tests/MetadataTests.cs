@@ -83,6 +83,24 @@ public sealed class MetadataTests
     }
 
     [Fact]
+    public async Task A_binary_header_that_is_not_base64_ends_the_call_with_Internal_before_the_handler()
+    {
+        var called = false;
+        await using var server = await TestServer.StartAsync(
+            services => services.AddUnary(EchoMethods.Echo, (request, _) =>
+            {
+                called = true;
+                return Task.FromResult(request);
+            }));
+
+        var response = await RawHttp2.PostAsync(server.Server.Address, EchoMethods.Echo.FullName, RawHttp2.Frame(new User()), headers: [("x-broken-bin", "!!!")]);
+
+        Assert.Equal("13", response.Headers["grpc-status"]);
+        Assert.Contains("x-broken-bin", response.Headers["grpc-message"], StringComparison.Ordinal);
+        Assert.False(called);
+    }
+
+    [Fact]
     public void Metadata_refuses_text_that_is_not_printable_ASCII()
     {
         Assert.Throws<ArgumentException>(() => new Metadata().Add("x-name", "Müller"));

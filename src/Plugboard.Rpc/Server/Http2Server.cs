@@ -68,7 +68,17 @@ public sealed class Http2Server : IAsyncDisposable
 
         var app = builder.Build();
         app.Run(_application);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            var where = _options.UnixSocketPath is { } socket ? $"unix socket {socket}" : $"{_options.TcpAddress}:{_options.TcpPort}";
+            throw new IOException($"Could not listen on {where}: {ex.Message} Choose a free port or a socket path that does not exist yet.", ex);
+        }
+
         _app = app;
         _endpoint = _options.UnixSocketPath is { } path ? RpcEndpoint.Unix(path) : RpcEndpoint.Tcp(BoundTcpEndPoint(app));
     }
@@ -76,16 +86,19 @@ public sealed class Http2Server : IAsyncDisposable
     /// <summary>Stops listening and ends open calls.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (_app is { } app)
+        if (_app is not { } app)
         {
-            _app = null;
-            await app.StopAsync(cancellationToken).ConfigureAwait(false);
-            await app.DisposeAsync().ConfigureAwait(false);
+            return;
         }
 
-        if (_options.UnixSocketPath is { } path && File.Exists(path))
+        _app = null;
+        await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+
+        // Only a socket this server bound is removed; a file that made binding fail is left alone.
+        if (_endpoint is { Network: RpcEndpoint.UnixNetwork } endpoint && File.Exists(endpoint.Address))
         {
-            File.Delete(path);
+            File.Delete(endpoint.Address);
         }
     }
 

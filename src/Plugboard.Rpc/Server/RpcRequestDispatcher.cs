@@ -67,7 +67,8 @@ public sealed class RpcRequestDispatcher
         return handler.HandleAsync(context, _options, _logger);
     }
 
-    private static Task RespondTrailersOnly(HttpContext context, Status status)
+    /// <summary>Answers with one header block carrying the status, as gRPC allows when there is no message.</summary>
+    internal static Task RespondTrailersOnly(HttpContext context, Status status)
     {
         var headers = context.Response.Headers;
         headers.ContentType = GrpcProtocol.ContentType;

@@ -13,7 +13,19 @@ internal abstract class ServerMethodHandler(IMethod method)
 
     public async Task HandleAsync(HttpContext http, RpcServerOptions options, ILogger logger)
     {
-        using var context = new ServerCallContext(http, Method, options);
+        ServerCallContext context;
+        try
+        {
+            context = new ServerCallContext(http, Method, options);
+        }
+        catch (RpcException ex)
+        {
+            // Malformed request headers: answer before any handler runs.
+            await RpcRequestDispatcher.RespondTrailersOnly(http, ex.Status).ConfigureAwait(false);
+            return;
+        }
+
+        using var callContext = context;
         var handlerTask = RunAsync(context, options, logger);
         if (context.DeadlineReached is { } deadlineReached
             && await Task.WhenAny(handlerTask, deadlineReached).ConfigureAwait(false) != handlerTask)

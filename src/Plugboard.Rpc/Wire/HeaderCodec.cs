@@ -46,7 +46,15 @@ internal static class HeaderCodec
                 {
                     foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
-                        metadata.Add(MetadataEntry.FromWire(key, part));
+                        try
+                        {
+                            metadata.Add(MetadataEntry.FromWire(key, part));
+                        }
+                        catch (FormatException ex)
+                        {
+                            throw new RpcException(new Status(StatusCode.Internal,
+                                $"Metadata '{key}' is not valid base64: keys ending in '-bin' carry base64-encoded bytes."), new Metadata(), ex);
+                        }
                     }
                 }
                 else
