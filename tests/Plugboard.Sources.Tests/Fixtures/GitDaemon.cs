@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace Plugboard.Sources.Tests.Fixtures;
+
+/// <summary>A real <c>git daemon</c> serving every repository under a folder on 127.0.0.1 and a free port.</summary>
+public sealed class GitDaemon : IDisposable
+{
+    private readonly Process _process;
+
+    private GitDaemon(Process process, int port, string basePath)
+    {
+        _process = process;
+        Port = port;
+        BasePath = basePath;
+    }
+
+    public int Port { get; }
+
+    public string BasePath { get; }
+
+    public string UrlOf(string repository) => $"git://127.0.0.1:{Port}/{repository}";
+
+    public static async Task<GitDaemon> StartAsync(string basePath)
+    {
+        var port = FreePort.Next();
+        var start = new ProcessStartInfo("git")
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var argument in new[] { "daemon", "--reuseaddr", $"--base-path={basePath}", "--export-all", "--listen=127.0.0.1", $"--port={port}", "--informative-errors", basePath })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        return new GitDaemon(process, port, basePath);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+}
