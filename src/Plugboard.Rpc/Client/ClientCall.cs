@@ -63,7 +63,7 @@ internal sealed class ClientCall : IDisposable
         }
 
         content.Headers.ContentType ??= new MediaTypeHeaderValue(GrpcProtocol.ContentType);
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_invoker.BaseUri, _method.FullName))
+        var request = new HttpRequestMessage(HttpMethod.Post, _invoker.MethodUri(_method))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,

@@ -11,11 +11,16 @@ internal sealed class HttpCallInvoker(HttpMessageInvoker http, Uri baseUri, stri
 {
     public HttpMessageInvoker Http { get; } = http;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _methodUris = new(StringComparer.Ordinal);
+
     public Uri BaseUri { get; } = baseUri;
 
     public string Address { get; } = address;
 
     public RpcChannelOptions Options { get; } = options;
+
+    /// <summary>The request URI of a method, parsed once per channel.</summary>
+    public Uri MethodUri(IMethod method) => _methodUris.GetOrAdd(method.FullName, static (path, baseUri) => new Uri(baseUri, path), BaseUri);
 
     public async Task<TResponse> UnaryAsync<TRequest, TResponse>(
         Method<TRequest, TResponse> method, TRequest request, CallOptions options = default)

@@ -1,5 +1,4 @@
 using System.Net.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Plugboard.Rpc.Client;
 
@@ -23,7 +22,4 @@ public sealed class RpcChannelOptions
 
     /// <summary>Lets the caller adjust the HTTP handler (keep-alive pings, connection lifetime) before first use.</summary>
     public Action<SocketsHttpHandler>? ConfigureHandler { get; set; }
-
-    /// <summary>Logs connection-level events; null for none.</summary>
-    public ILoggerFactory? LoggerFactory { get; set; }
 }

@@ -43,8 +43,12 @@ internal abstract class ServerMethodHandler(IMethod method)
 
     private async Task RunAsync(ServerCallContext context, RpcServerOptions options, ILogger logger)
     {
-        // Yield so a handler that blocks synchronously cannot delay the deadline watch above.
-        await Task.Yield();
+        if (context.DeadlineReached is not null)
+        {
+            // Yield so a handler that blocks synchronously cannot delay the deadline watch above.
+            await Task.Yield();
+        }
+
         Status status;
         try
         {
