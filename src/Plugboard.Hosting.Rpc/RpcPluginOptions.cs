@@ -10,8 +10,8 @@ public sealed class RpcPluginOptions
     /// <summary>The deadline given to every call that has none of its own, streaming calls included. Default 30 seconds.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a started process may take to print its handshake line (or an endpoint to answer its first health check). Default 30 seconds.</summary>
-    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a started process may take to print its handshake line (or an endpoint to answer its first health check). Default 60 seconds.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How many stdout lines that are not a handshake a plugin may print before it; more fails the start. Default 100.</summary>
     public int MaxNoiseLines { get; set; } = 100;
@@ -23,8 +23,8 @@ public sealed class RpcPluginOptions
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How many health checks in a row may fail before the plugin counts as not serving; a process plugin is
-    /// then restarted. Default 3.
+    /// How many health checks in a row may fail (no answer, an error) before a process plugin is killed and restarted,
+    /// or an endpoint plugin counts as not serving. An answer of NOT_SERVING takes effect at once. Default 3.
     /// </summary>
     public int UnhealthyThreshold { get; set; } = 3;
 
@@ -37,11 +37,14 @@ public sealed class RpcPluginOptions
     /// <summary>After running this long without a crash, a process's restart delay starts again from <see cref="RestartDelay"/>. Default 1 minute.</summary>
     public TimeSpan RestartBackoffReset { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The deadline of the Shutdown call that begins a graceful stop. Default 5 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
-    /// How long each step of a graceful stop may take: the Shutdown call, then the wait for the process to exit
-    /// after it and its stdin is closed, then the wait after SIGTERM, before the process tree is killed. Default 5 seconds.
+    /// How long a process may take to exit after Shutdown, once its stdin is closed and it got SIGTERM, before its
+    /// process tree is killed. Default 10 seconds.
     /// </summary>
-    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How a process plugin is asked to listen. Default: a unix socket (loopback TCP on Windows).</summary>
     public PluginTransport Transport { get; set; } = OperatingSystem.IsWindows() ? PluginTransport.Tcp : PluginTransport.UnixSocket;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Console;
 using Plugboard.PluginSdk.Handshake;
 using Plugboard.PluginSdk.Lifecycle;
 using Plugboard.Rpc;
+using Plugboard.Rpc.Handshake;
 using Plugboard.Rpc.Health;
 using Plugboard.Rpc.Plugin;
 using Plugboard.Rpc.Server;
@@ -47,15 +48,15 @@ public static class PluginServer
         {
             await Console.Error.WriteLineAsync(
                 "This program is a Plugboard plugin: a Plugboard host starts it and talks to it over gRPC; it is not meant to be run by hand. " +
-                $"To run it as a standalone service for the endpoint runtime, pass {ListenOption} grpc://0.0.0.0:5000 (or unix:///path/to.sock).").ConfigureAwait(false);
+                $"(It runs under a host when {PluginHandshake.MagicCookieKey} is set.) To run it as a standalone service for the endpoint runtime, pass {ListenOption} grpc://0.0.0.0:5000 (or unix:///path/to.sock).").ConfigureAwait(false);
             return 1;
         }
 
-        if (listen is null && !handshake.OfferedVersions.Contains(HandshakeEnvironment.AppProtocolVersion))
+        if (listen is null && handshake.ChosenVersion is null)
         {
             await Console.Error.WriteLineAsync(
-                $"This plugin speaks Plugboard plugin protocol version {HandshakeEnvironment.AppProtocolVersion}, but the host offers only " +
-                $"{string.Join(", ", handshake.OfferedVersions)} (PLUGIN_PROTOCOL_VERSIONS). Use a plugin version built for this host.").ConfigureAwait(false);
+                $"This plugin speaks Plugboard app protocol version {string.Join(", ", HandshakeEnvironment.SupportedVersions)}, but the host offers only " +
+                $"{handshake.OfferedVersions} ({PluginHandshake.ProtocolVersionsVariable}). Use a plugin version built for this host.").ConfigureAwait(false);
             return 1;
         }
 
@@ -107,8 +108,7 @@ public static class PluginServer
 
             if (listen is null)
             {
-                var line = string.Create(CultureInfo.InvariantCulture,
-                    $"{HandshakeEnvironment.CoreProtocolVersion}|{HandshakeEnvironment.AppProtocolVersion}|{server.Endpoint.Network}|{server.Endpoint.Address}|grpc");
+                var line = HandshakeLine.ForGrpc(server.Endpoint, handshake.ChosenVersion!.Value).ToString();
                 if (certificate is not null)
                 {
                     line += "|" + Convert.ToBase64String(certificate.RawData).TrimEnd('=');

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Plugboard.Hosting.Rpc.Handshake;
+using Plugboard.Rpc;
+using Plugboard.Rpc.Handshake;
 
 namespace Plugboard.Hosting.Rpc.Processes;
 
@@ -38,7 +40,7 @@ public sealed class PluginProcess : IAsyncDisposable
     public int Id => _process.Id;
 
     /// <summary>What the plugin answered in its handshake.</summary>
-    public HandshakeLine Handshake { get; private set; } = null!;
+    public PluginAnswer Handshake { get; private set; } = null!;
 
     /// <summary>When the process was started.</summary>
     public DateTimeOffset StartedAt { get; }
@@ -85,20 +87,20 @@ public sealed class PluginProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        info.Environment[HandshakeProtocol.CookieKey] = HandshakeProtocol.CookieValue;
-        info.Environment[HandshakeProtocol.ProtocolVersionsVariable] = HandshakeProtocol.AppProtocolVersion.ToString(CultureInfo.InvariantCulture);
-        info.Environment[HandshakeProtocol.MinPortVariable] = options.MinPort.ToString(CultureInfo.InvariantCulture);
-        info.Environment[HandshakeProtocol.MaxPortVariable] = options.MaxPort.ToString(CultureInfo.InvariantCulture);
-        info.Environment.Remove(HandshakeProtocol.UnixSocketDirVariable);
-        info.Environment.Remove(HandshakeProtocol.ClientCertVariable);
+        info.Environment[PluginHandshake.MagicCookieKey] = PluginHandshake.MagicCookieValue;
+        info.Environment[PluginHandshake.ProtocolVersionsVariable] = PluginHandshake.AppProtocolVersion.ToString(CultureInfo.InvariantCulture);
+        info.Environment[PluginHandshake.MinPortVariable] = options.MinPort.ToString(CultureInfo.InvariantCulture);
+        info.Environment[PluginHandshake.MaxPortVariable] = options.MaxPort.ToString(CultureInfo.InvariantCulture);
+        info.Environment.Remove(PluginHandshake.UnixSocketDirectoryVariable);
+        info.Environment.Remove(PluginAnswer.ClientCertVariable);
         if (socketDirectory is not null)
         {
-            info.Environment[HandshakeProtocol.UnixSocketDirVariable] = socketDirectory;
+            info.Environment[PluginHandshake.UnixSocketDirectoryVariable] = socketDirectory;
         }
 
         if (clientCertificatePem is not null)
         {
-            info.Environment[HandshakeProtocol.ClientCertVariable] = clientCertificatePem;
+            info.Environment[PluginAnswer.ClientCertVariable] = clientCertificatePem;
         }
 
         var process = new Process { StartInfo = info };
@@ -132,8 +134,8 @@ public sealed class PluginProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the process: closes its stdin and waits <paramref name="grace"/> for it to exit, then sends SIGTERM and
-    /// waits again, then kills its whole process tree. Call the plugin's Shutdown before this.
+    /// Stops the process: closes its stdin and sends SIGTERM, waits <paramref name="grace"/> for it to exit, then
+    /// kills its whole process tree. Call the plugin's Shutdown before this.
     /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
@@ -143,12 +145,13 @@ public sealed class PluginProcess : IAsyncDisposable
         }
 
         CloseStdin();
-        if (await ExitsWithinAsync(grace).ConfigureAwait(false))
+        if (await ExitsWithinAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false))
         {
             return;
         }
 
-        if (Signals.Terminate(Id) && await ExitsWithinAsync(grace).ConfigureAwait(false))
+        Signals.Terminate(Id);
+        if (await ExitsWithinAsync(grace).ConfigureAwait(false))
         {
             return;
         }
@@ -199,7 +202,7 @@ public sealed class PluginProcess : IAsyncDisposable
             : $"{how}; its last stderr lines:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", _stderr.Lines)}";
     }
 
-    private async Task<HandshakeLine> ReadHandshakeAsync(PluginCommand command, RpcPluginOptions options, bool expectCertificate, CancellationToken cancellationToken)
+    private async Task<PluginAnswer> ReadHandshakeAsync(PluginCommand command, RpcPluginOptions options, bool expectCertificate, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.StartTimeout);
@@ -215,7 +218,7 @@ public sealed class PluginProcess : IAsyncDisposable
             {
                 throw new PluginStartException(
                     $"{_pluginId}: '{command}' printed no handshake line within {options.StartTimeout.TotalSeconds:0.#} s (pid {Id}). " +
-                    $"A plugin must print '{HandshakeProtocol.CoreProtocolVersion}|{HandshakeProtocol.AppProtocolVersion}|unix|/path/to.sock|grpc' on stdout once it listens; " +
+                    $"A plugin must print '{HandshakeLine.ForGrpc(RpcEndpoint.Unix("/path/to.sock"))}' on stdout once it listens; " +
                     $"raise RpcPluginOptions.StartTimeout if it starts slowly.{StderrSuffix()}");
             }
 
@@ -223,10 +226,10 @@ public sealed class PluginProcess : IAsyncDisposable
             {
                 await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                 await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
-                throw new PluginStartException($"{_pluginId}: '{command}' {DescribeExit()} before its handshake. Run it by hand with {HandshakeProtocol.CookieKey}={HandshakeProtocol.CookieValue} set to see why.");
+                throw new PluginStartException($"{_pluginId}: '{command}' {DescribeExit()} before its handshake. Run it by hand with {PluginHandshake.MagicCookieKey}={PluginHandshake.MagicCookieValue} set to see why.");
             }
 
-            if (!HandshakeLine.TryParse(line, out var handshake, out var problem))
+            if (!PluginAnswer.TryParse(line, out var handshake, out var problem))
             {
                 if (++noise > options.MaxNoiseLines)
                 {
@@ -240,29 +243,30 @@ public sealed class PluginProcess : IAsyncDisposable
             }
 
             Check(handshake!, command, expectCertificate);
-            _logger.LogInformation("Plugin {PluginId} (pid {Pid}) listens on {Network} {Address}.", _pluginId, Id, handshake!.Endpoint.Network, handshake.Endpoint.Address);
+            _logger.LogInformation("Plugin {PluginId} (pid {Pid}) listens on {Network} {Address}.", _pluginId, Id, handshake!.Line.Endpoint.Network, handshake.Line.Endpoint.Address);
             return handshake;
         }
     }
 
-    private void Check(HandshakeLine handshake, PluginCommand command, bool expectCertificate)
+    private void Check(PluginAnswer answer, PluginCommand command, bool expectCertificate)
     {
+        var handshake = answer.Line;
         string? problem = null;
-        if (handshake.CoreVersion != HandshakeProtocol.CoreProtocolVersion)
+        if (handshake.CoreProtocolVersion != PluginHandshake.CoreProtocolVersion)
         {
-            problem = $"it speaks handshake (core) protocol version {handshake.CoreVersion}, the host speaks {HandshakeProtocol.CoreProtocolVersion}";
+            problem = $"it speaks handshake (core) protocol version {handshake.CoreProtocolVersion}, the host speaks {PluginHandshake.CoreProtocolVersion}";
         }
-        else if (handshake.AppVersion != HandshakeProtocol.AppProtocolVersion)
+        else if (handshake.AppProtocolVersion != PluginHandshake.AppProtocolVersion)
         {
-            problem = $"it chose app protocol version {handshake.AppVersion}, the host offered only {HandshakeProtocol.AppProtocolVersion} ({HandshakeProtocol.ProtocolVersionsVariable}); use a plugin version built for this host";
+            problem = $"it chose app protocol version {handshake.AppProtocolVersion}, the host offered only {PluginHandshake.AppProtocolVersion} ({PluginHandshake.ProtocolVersionsVariable}); use a plugin version built for this host";
         }
-        else if (!string.Equals(handshake.Protocol, HandshakeProtocol.GrpcProtocol, StringComparison.Ordinal))
+        else if (!string.Equals(handshake.Protocol, PluginHandshake.GrpcProtocol, StringComparison.Ordinal))
         {
-            problem = $"it speaks '{handshake.Protocol}', the host speaks only '{HandshakeProtocol.GrpcProtocol}'";
+            problem = $"it speaks '{handshake.Protocol}', the host speaks only '{PluginHandshake.GrpcProtocol}'";
         }
-        else if (expectCertificate && handshake.ServerCertificate is null)
+        else if (expectCertificate && answer.ServerCertificate is null)
         {
-            problem = $"the host asked for automatic mutual TLS ({HandshakeProtocol.ClientCertVariable}) but the plugin sent no server certificate in the 6th field";
+            problem = $"the host asked for automatic mutual TLS ({PluginAnswer.ClientCertVariable}) but the plugin sent no server certificate in a sixth field";
         }
 
         if (problem is not null)
@@ -294,7 +298,8 @@ public sealed class PluginProcess : IAsyncDisposable
             while (await _process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
                 _stderr.Add(line);
-                _logger.LogInformation("[{PluginId} stderr] {Line}", _pluginId, line);
+                var (level, message) = StderrLine.Read(line);
+                _logger.Log(level, "[{PluginId}] {Line}", _pluginId, message);
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)

@@ -69,7 +69,7 @@ public sealed class EndpointPluginConnection : RpcPluginConnection
         var channel = RpcChannel.ForAddress(ChannelAddress, CreateChannelOptions());
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.StartTimeout);
-        string? problem;
+        HealthProblem? problem;
         while (true)
         {
             problem = await CheckHealthAsync(channel.CallInvoker, timeout.Token).ConfigureAwait(false);
@@ -87,7 +87,7 @@ public sealed class EndpointPluginConnection : RpcPluginConnection
                 channel.Dispose();
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new PluginStartException(
-                    $"{PluginId}: the endpoint {ChannelAddress} did not answer its health check within {Options.StartTimeout.TotalSeconds:0.#} s ({problem}). " +
+                    $"{PluginId}: the endpoint {ChannelAddress} did not answer its health check within {Options.StartTimeout.TotalSeconds:0.#} s ({problem.Message}). " +
                     "Check the service runs and serves grpc.health.v1.Health, and the address in the manifest's entry or RpcPluginOptions.EndpointAddress.");
             }
         }

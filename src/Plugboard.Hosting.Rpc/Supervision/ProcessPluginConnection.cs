@@ -72,7 +72,7 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
             {
                 // Calls still go through here: Shutdown is the last one.
                 await new PluginClient(CurrentInvoker())
-                    .ShutdownAsync(new ShutdownRequest(), new CallOptions(deadline: DateTime.UtcNow + Options.ShutdownGrace, cancellationToken: cancellationToken))
+                    .ShutdownAsync(new ShutdownRequest(), new CallOptions(deadline: DateTime.UtcNow + Options.ShutdownTimeout, cancellationToken: cancellationToken))
                     .ConfigureAwait(false);
             }
             catch (RpcException ex)
@@ -115,13 +115,13 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
                     TargetHost = "localhost",
                 }
                 : null;
-            var channel = RpcChannel.ForEndpoint(process.Handshake.Endpoint, CreateChannelOptions(tls));
+            var channel = RpcChannel.ForEndpoint(process.Handshake.Line.Endpoint, CreateChannelOptions(tls));
             return (process, channel);
         }
         catch (Exception ex)
         {
             await process.DisposeAsync().ConfigureAwait(false);
-            throw new PluginStartException($"{PluginId}: cannot connect to {process.Handshake.Endpoint}: {ex.Message}", ex);
+            throw new PluginStartException($"{PluginId}: cannot connect to {process.Handshake.Line.Endpoint}: {ex.Message}", ex);
         }
     }
 

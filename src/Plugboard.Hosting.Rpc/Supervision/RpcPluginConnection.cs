@@ -133,7 +133,7 @@ public abstract class RpcPluginConnection : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_channel is { } channel && _state is RpcPluginState.Serving or RpcPluginState.NotServing)
+            if (_channel is { } channel && _state == RpcPluginState.Serving)
             {
                 return channel.CallInvoker;
             }
@@ -206,8 +206,8 @@ public abstract class RpcPluginConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>One health check of the whole server; null when it answered SERVING, else what went wrong.</summary>
-    protected async Task<string?> CheckHealthAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    /// <summary>One health check of the whole server: null when it answered SERVING, else what it said or what went wrong.</summary>
+    protected async Task<HealthProblem?> CheckHealthAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
     {
         try
         {
@@ -216,19 +216,20 @@ public abstract class RpcPluginConnection : IAsyncDisposable
                 .ConfigureAwait(false);
             return response.Status == HealthCheckResponse.Types.ServingStatus.Serving
                 ? null
-                : $"its health check answered {response.Status}";
+                : new HealthProblem(Answered: true, $"it reports {response.Status} on its health check");
         }
         catch (RpcException ex)
         {
-            return $"its health check failed: {ex.Status.StatusCode} {ex.Status.Detail}".TrimEnd();
+            return new HealthProblem(Answered: false, $"its health check failed: {ex.Status.StatusCode} {ex.Status.Detail}".TrimEnd());
         }
     }
 
     /// <summary>
-    /// Checks health every <see cref="RpcPluginOptions.HealthCheckInterval"/> until cancelled; after
-    /// <see cref="RpcPluginOptions.UnhealthyThreshold"/> failures in a row, calls <paramref name="onUnhealthy"/>.
+    /// Checks health every <see cref="RpcPluginOptions.HealthCheckInterval"/> until cancelled. An answer other than
+    /// SERVING makes the plugin not serving at once (calls fail fast until it serves again); after
+    /// <see cref="RpcPluginOptions.UnhealthyThreshold"/> checks in a row without an answer, <paramref name="onUnreachable"/> runs.
     /// </summary>
-    protected async Task RunHealthChecksAsync(IRpcCallInvoker invoker, Action<string> onUnhealthy, CancellationToken cancellationToken)
+    protected async Task RunHealthChecksAsync(IRpcCallInvoker invoker, Action<string> onUnreachable, CancellationToken cancellationToken)
     {
         var failures = 0;
         using var timer = new PeriodicTimer(Options.HealthCheckInterval);
@@ -239,22 +240,34 @@ public abstract class RpcPluginConnection : IAsyncDisposable
                 var problem = await CheckHealthAsync(invoker, cancellationToken).ConfigureAwait(false);
                 if (problem is null)
                 {
-                    if (failures > 0 || State == RpcPluginState.NotServing)
+                    failures = 0;
+                    if (State == RpcPluginState.NotServing)
                     {
-                        Logger.LogInformation("Plugin {PluginId} passes its health check again.", PluginId);
+                        Logger.LogInformation("Plugin {PluginId} is serving again.", PluginId);
                         SetState(RpcPluginState.Serving, null);
                     }
 
+                    continue;
+                }
+
+                if (problem.Answered)
+                {
                     failures = 0;
+                    if (State == RpcPluginState.Serving)
+                    {
+                        Logger.LogWarning("Plugin {PluginId}: {Problem}; calls fail fast until it serves again.", PluginId, problem.Message);
+                        SetState(RpcPluginState.NotServing, problem.Message);
+                    }
+
                     continue;
                 }
 
                 failures++;
-                Logger.LogWarning("Plugin {PluginId}: {Problem} ({Failures} in a row).", PluginId, problem, failures);
+                Logger.LogWarning("Plugin {PluginId}: {Problem} ({Failures} in a row).", PluginId, problem.Message, failures);
                 if (failures >= Math.Max(Options.UnhealthyThreshold, 1))
                 {
                     failures = 0;
-                    onUnhealthy(problem);
+                    onUnreachable(problem.Message);
                 }
             }
         }
@@ -263,4 +276,9 @@ public abstract class RpcPluginConnection : IAsyncDisposable
             // Stopped.
         }
     }
+
+    /// <summary>What a failed health check found.</summary>
+    /// <param name="Answered">Whether the plugin answered (NOT_SERVING) rather than failing to answer.</param>
+    /// <param name="Message">What it said or what went wrong.</param>
+    protected sealed record HealthProblem(bool Answered, string Message);
 }

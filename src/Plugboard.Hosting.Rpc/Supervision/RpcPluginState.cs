@@ -10,8 +10,8 @@ public enum RpcPluginState
     Serving,
 
     /// <summary>
-    /// Reachable but failing its health checks (an endpoint; a process is restarted instead). Calls still go
-    /// through and fail or succeed as the plugin answers.
+    /// The plugin answers NOT_SERVING on its health check (or, for an endpoint, stopped answering it); calls fail at
+    /// once with Unavailable until it serves again. A process that stops answering is restarted instead.
     /// </summary>
     NotServing,
 

@@ -1,21 +1,23 @@
 using System.Globalization;
+using Plugboard.Rpc.Handshake;
 
 namespace Plugboard.PluginSdk.Handshake;
 
-/// <summary>
-/// What the host tells a plugin in its environment at start-up (docs/protocol.md, "Handshake"). The names and
-/// values are the same as <c>Plugboard.Hosting.Rpc.Handshake.HandshakeProtocol</c> on the host side.
-/// </summary>
+/// <summary>What the host tells a plugin in its environment at start-up (docs/protocol.md, "Handshake").</summary>
 internal sealed class HandshakeEnvironment
 {
-    public const string CookieKey = "PLUGBOARD_PLUGIN";
-    public const string CookieValue = "8c7ab4b3-1b1f-4a8e-9c39-5c3e0f7f3b8d";
-    public const int CoreProtocolVersion = 1;
-    public const int AppProtocolVersion = 1;
+    /// <summary>The host's PEM certificate when it asks for automatic mutual TLS (go-plugin's variable).</summary>
+    public const string ClientCertVariable = "PLUGIN_CLIENT_CERT";
+
+    /// <summary>The app protocol versions this SDK implements.</summary>
+    public static readonly int[] SupportedVersions = [PluginHandshake.AppProtocolVersion];
 
     public bool HasCookie { get; private init; }
 
-    public IReadOnlyList<int> OfferedVersions { get; private init; } = [];
+    public string? OfferedVersions { get; private init; }
+
+    /// <summary>The version chosen from those offered, or null when there is none in common.</summary>
+    public int? ChosenVersion { get; private init; }
 
     public string? UnixSocketDirectory { get; private init; }
 
@@ -27,21 +29,16 @@ internal sealed class HandshakeEnvironment
 
     public static HandshakeEnvironment Read()
     {
-        var versions = Environment.GetEnvironmentVariable("PLUGIN_PROTOCOL_VERSIONS");
-        var offered = string.IsNullOrWhiteSpace(versions)
-            ? [AppProtocolVersion]
-            : versions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
-                .Where(n => n >= 0)
-                .ToList();
+        var offered = Environment.GetEnvironmentVariable(PluginHandshake.ProtocolVersionsVariable);
         return new HandshakeEnvironment
         {
-            HasCookie = Environment.GetEnvironmentVariable(CookieKey) == CookieValue,
+            HasCookie = Environment.GetEnvironmentVariable(PluginHandshake.MagicCookieKey) == PluginHandshake.MagicCookieValue,
             OfferedVersions = offered,
-            UnixSocketDirectory = NullIfEmpty(Environment.GetEnvironmentVariable("PLUGIN_UNIX_SOCKET_DIR")),
-            MinPort = Port("PLUGIN_MIN_PORT", 10000),
-            MaxPort = Port("PLUGIN_MAX_PORT", 25000),
-            ClientCertificatePem = NullIfEmpty(Environment.GetEnvironmentVariable("PLUGIN_CLIENT_CERT")),
+            ChosenVersion = PluginHandshake.NegotiateAppVersion(offered, SupportedVersions),
+            UnixSocketDirectory = NullIfEmpty(Environment.GetEnvironmentVariable(PluginHandshake.UnixSocketDirectoryVariable)),
+            MinPort = Port(PluginHandshake.MinPortVariable, 10000),
+            MaxPort = Port(PluginHandshake.MaxPortVariable, 25000),
+            ClientCertificatePem = NullIfEmpty(Environment.GetEnvironmentVariable(ClientCertVariable)),
         };
     }
 
