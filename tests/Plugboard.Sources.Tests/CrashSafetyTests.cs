@@ -1,0 +1,77 @@
+using Plugboard.Sources.Sync;
+using Plugboard.Sources.Tests.Fixtures;
+
+namespace Plugboard.Sources.Tests;
+
+public sealed class CrashSafetyTests : IDisposable
+{
+    private readonly Workspace _ws = new();
+
+    public void Dispose() => _ws.Dispose();
+
+    [Theory]
+    [InlineData("blobs")]
+    [InlineData("extract")]
+    [InlineData("lock")]
+    [InlineData("index")]
+    public async Task A_sync_stopped_at_any_commit_step_leaves_the_previous_state_loadable(string step)
+    {
+        var folder = _ws.Folder("plugins");
+        TestPlugins.WriteFolder(folder, "custom-alpha", "1.0.0");
+        _ws.AddSource("local", "fs", folder);
+        Workspace.AssertOk(await _ws.SyncAsync());
+        var before = await _ws.ResolveAsync();
+
+        TestPlugins.WriteFolder(folder, "custom-alpha", "2.0.0", content: "two");
+        TestPlugins.WriteFolder(folder, "custom-beta", "1.0.0");
+        var runner = _ws.Runner();
+        runner.CommitStepHook = (_, current, _) => current == step ? throw new IOException($"power cut before {step}") : Task.CompletedTask;
+        var run = await runner.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["local"].Status);
+        Assert.Equal(before, await _ws.ResolveAsync());
+
+        var recovered = await _ws.SyncAsync();
+        Workspace.AssertOk(recovered);
+        Assert.Equal(["custom-alpha", "custom-beta"], (await _ws.ResolveAsync()).Select(p => p.Id));
+        Assert.Equal("2.0.0", (await _ws.ResolveAsync())[0].Version.ToFullString());
+    }
+
+    [Fact]
+    public async Task Leftovers_of_a_killed_process_do_not_disturb_loading_and_are_collected()
+    {
+        var folder = _ws.Folder("plugins");
+        TestPlugins.WriteFolder(folder, "custom-alpha", "1.0.0");
+        _ws.AddSource("local", "fs", folder);
+        Workspace.AssertOk(await _ws.SyncAsync());
+        var before = await _ws.ResolveAsync();
+
+        // What a process killed mid-write leaves: a half index temp file, a half blob temp file, a half extraction, a tmp run folder.
+        File.WriteAllText(Path.Combine(_ws.CacheDirectory, ".index.json.0123.tmp"), "{ \"format\": 1, \"sour");
+        File.WriteAllText(Path.Combine(_ws.CacheDirectory, "blobs", "sha256", ".abc.pbpkg.0123.tmp"), "PK");
+        Directory.CreateDirectory(Path.Combine(_ws.CacheDirectory, "plugins", "custom-alpha", ".2.0.0-abc.extracting-0123"));
+        Directory.CreateDirectory(Path.Combine(_ws.CacheDirectory, "tmp", "run-1", "local"));
+
+        Assert.Equal(before, await _ws.ResolveAsync());
+        var collected = await _ws.Cache().CollectGarbageAsync();
+        Assert.Equal(1, collected.PluginDirectoriesRemoved);
+        Assert.False(Directory.Exists(Path.Combine(_ws.CacheDirectory, "tmp")));
+        Assert.Equal(before, await _ws.ResolveAsync());
+    }
+
+    [Fact]
+    public async Task An_extracted_folder_deleted_by_hand_is_extracted_again_from_the_cache()
+    {
+        var folder = _ws.Folder("plugins");
+        TestPlugins.WriteFolder(folder, "custom-alpha", "1.0.0");
+        _ws.AddSource("local", "fs", folder);
+        Workspace.AssertOk(await _ws.SyncAsync());
+        var plugin = Assert.Single(await _ws.ResolveAsync());
+
+        Directory.Delete(plugin.Directory, recursive: true);
+        Directory.Delete(folder, recursive: true);
+
+        var again = Assert.Single(await _ws.ResolveAsync());
+        Assert.True(File.Exists(Path.Combine(again.Directory, "plugin.yaml")));
+    }
+}
