@@ -20,7 +20,7 @@ namespace Plugboard.Hosting;
 /// Each plugin follows <c>Discovered → Loaded → Initialized → Verified → Active</c>; a plugin that fails
 /// does so alone, with its reason in its status. With DI, use <c>services.AddPlugboard(…)</c> instead.
 /// </summary>
-public sealed class PluginHost : IAsyncDisposable
+public sealed class PluginHost : IAsyncDisposable, IDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -268,6 +268,9 @@ public sealed class PluginHost : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>Stops the host synchronously; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     private void AddBuiltIn(BuiltInPlugin builtIn)
     {
         ThrowIfStarted(nameof(AddBuiltIn));
@@ -438,7 +441,7 @@ public sealed class PluginHost : IAsyncDisposable
 
     private async Task LoadBuiltInAsync(BuiltInPlugin builtIn, CancellationToken cancellationToken)
     {
-        var entry = _entriesByOrigin.GetOrAdd(builtIn.Origin, _ => new PluginEntry(builtIn.Id, isBuiltIn: true));
+        var entry = _entriesByOrigin.GetOrAdd(builtIn.Origin, origin => new PluginEntry(origin, isBuiltIn: true) { Id = builtIn.Id });
         await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

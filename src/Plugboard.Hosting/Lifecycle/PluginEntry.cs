@@ -27,7 +27,7 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
     public bool IsBuiltIn { get; } = isBuiltIn;
 
     /// <summary>The plugin id; the folder name until a manifest says otherwise.</summary>
-    public string Id { get; set; } = isBuiltIn ? origin : Path.GetFileName(origin);
+    public string Id { get; set; } = Path.GetFileName(origin);
 
     public PluginRuntimeKind Runtime { get; set; } = PluginRuntimeKind.Assembly;
 

@@ -22,12 +22,6 @@ internal sealed class AssemblyLoadedPlugin(string id, object implementation, Plu
     public override async Task<bool> UnloadAsync(TimeSpan timeout)
     {
         var implementation = Interlocked.Exchange(ref _implementation, null);
-        var loadContext = Interlocked.Exchange(ref _loadContext, null);
-        if (loadContext is null)
-        {
-            return true;
-        }
-
         try
         {
             await PluginDisposal.DisposeAsync(implementation).ConfigureAwait(false);
@@ -35,19 +29,27 @@ internal sealed class AssemblyLoadedPlugin(string id, object implementation, Plu
         finally
         {
             // Drop every reference to the plugin's types before unloading, or the context stays alive.
+            // (Locals of an async method live in its state machine: clear them too.)
             implementation = null;
             _context = null;
             _configType = null;
         }
 
-        var weak = Unload(loadContext);
-        return await LoadContextCollector.WaitAsync(weak, timeout).ConfigureAwait(false);
+        var weak = BeginUnload();
+        return weak is null || await LoadContextCollector.WaitAsync(weak, timeout).ConfigureAwait(false);
     }
 
-    // A separate frame so no local in the caller keeps the context reachable.
+    // Not async, and not inlined, so no state machine or caller frame keeps the context reachable
+    // while UnloadAsync waits for it to be collected.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static WeakReference Unload(PluginLoadContext loadContext)
+    private WeakReference? BeginUnload()
     {
+        var loadContext = Interlocked.Exchange(ref _loadContext, null);
+        if (loadContext is null)
+        {
+            return null;
+        }
+
         loadContext.Unload();
         return new WeakReference(loadContext);
     }
