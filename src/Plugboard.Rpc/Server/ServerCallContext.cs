@@ -10,7 +10,7 @@ namespace Plugboard.Rpc.Server;
 /// What a server handler knows of its call: who called, with which headers and deadline, and how to answer
 /// beyond the response messages (response headers, trailers, status).
 /// </summary>
-public sealed class ServerCallContext : IDisposable
+public sealed class ServerCallContext
 {
     private readonly HttpContext _http;
     private readonly RpcServerOptions _options;
@@ -111,8 +111,8 @@ public sealed class ServerCallContext : IDisposable
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    /// <summary>Releases the call's timers once the request is over.</summary>
+    internal void Release()
     {
         _callCancellation.Dispose();
         _deadlineTimer?.Dispose();

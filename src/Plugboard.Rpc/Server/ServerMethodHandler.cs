@@ -25,18 +25,24 @@ internal abstract class ServerMethodHandler(IMethod method)
             return;
         }
 
-        using var callContext = context;
-        var handlerTask = RunAsync(context, options, logger);
-        if (context.DeadlineReached is { } deadlineReached
-            && await Task.WhenAny(handlerTask, deadlineReached).ConfigureAwait(false) != handlerTask)
+        try
         {
-            // Answer the client at its deadline even if the handler ignores its cancellation token; the
-            // request stays open server-side until the handler returns, so the HttpContext stays valid.
-            logger.LogDebug("Deadline of {Method} exceeded; the handler was cancelled.", Method.FullName);
-            await TryCompleteAsync(context, new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"), endResponse: true, logger).ConfigureAwait(false);
-        }
+            var handlerTask = RunAsync(context, options, logger);
+            if (context.DeadlineReached is { } deadlineReached
+                && await Task.WhenAny(handlerTask, deadlineReached).ConfigureAwait(false) != handlerTask)
+            {
+                // Answer the client at its deadline even if the handler ignores its cancellation token; the
+                // request stays open server-side until the handler returns, so the HttpContext stays valid.
+                logger.LogDebug("Deadline of {Method} exceeded; the handler was cancelled.", Method.FullName);
+                await TryCompleteAsync(context, new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded"), endResponse: true, logger).ConfigureAwait(false);
+            }
 
-        await handlerTask.ConfigureAwait(false);
+            await handlerTask.ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Release();
+        }
     }
 
     protected abstract Task InvokeAsync(ServerCallContext context);
