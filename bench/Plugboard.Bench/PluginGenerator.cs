@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -15,7 +14,7 @@ internal static class PluginGenerator
         var references = new[]
         {
             typeof(object).Assembly.Location,
-            typeof(Bench.Contracts.ICalculator).Assembly.Location,
+            typeof(global::Bench.Contracts.ICalculator).Assembly.Location,
             typeof(PluginAttribute).Assembly.Location,
             Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "System.Runtime.dll"),
         }.Select(p => MetadataReference.CreateFromFile(p)).ToArray();

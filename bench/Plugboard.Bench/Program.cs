@@ -1,0 +1,23 @@
+using Plugboard.Bench;
+
+// bench/run SCENARIO: prints one JSON line per figure; progress and errors go to stderr.
+var scenario = args.FirstOrDefault() ?? "";
+var work = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".work");
+work = Path.GetFullPath(work);
+Directory.CreateDirectory(work);
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, "--" + name);
+    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+}
+
+switch (scenario)
+{
+    case "load":
+        await LoadScenario.RunAsync(work, Option("plugins", 100), Option("cycles", 1000));
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown scenario '{scenario}'; scenarios: load");
+        return 2;
+}
