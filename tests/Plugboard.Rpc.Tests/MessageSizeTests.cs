@@ -68,6 +68,34 @@ public sealed class MessageSizeTests
     }
 
     [Fact]
+    public async Task An_oversized_message_in_a_client_stream_ends_the_call_with_ResourceExhausted()
+    {
+        await using var server = await TestServer.StartAsync(
+            services => services.AddClientStreaming(EchoMethods.Collect, async (requests, context) =>
+            {
+                var count = 0;
+                await foreach (var _ in requests)
+                {
+                    count++;
+                }
+
+                return new User { Id = count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            }),
+            configureChannel: options => options.MaxSendMessageSize = 64 * 1024);
+
+        async IAsyncEnumerable<User> Requests()
+        {
+            yield return UserOfSize(10);
+            await Task.Yield();
+            yield return UserOfSize(128 * 1024);
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Invoker.ClientStreamingAsync(EchoMethods.Collect, Requests()));
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+    }
+
+    [Fact]
     public async Task Messages_just_under_the_default_limit_pass_both_ways()
     {
         await using var server = await TestServer.StartAsync(

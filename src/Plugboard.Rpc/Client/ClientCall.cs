@@ -245,6 +245,8 @@ internal sealed class ClientCall : IDisposable
             IOException io => new RpcException(new Status(StatusCode.Unavailable,
                 $"Error reading the response of {_method.FullName} from {_invoker.Address}: {io.Message}"), new Metadata(), exception),
             OperationCanceledException => new RpcException(new Status(StatusCode.Cancelled, "The call was canceled."), new Metadata(), exception),
+            ObjectDisposedException => new RpcException(new Status(StatusCode.Cancelled,
+                $"The channel to {_invoker.Address} was disposed while {_method.FullName} was in flight."), new Metadata(), exception),
             _ => new RpcException(new Status(StatusCode.Internal,
                 $"Error in gRPC call {_method.FullName}: {exception.GetType().Name}: {exception.Message}"), new Metadata(), exception),
         };

@@ -147,6 +147,28 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
     }
 
     [Fact]
+    public async Task Cancelling_a_call_to_a_node_server_resets_the_stream_and_the_server_sees_it()
+    {
+        using var channel = RpcChannel.ForAddress(Tcp.Address);
+        using var cancellation = new CancellationTokenSource();
+        var marker = Guid.NewGuid().ToString("N");
+
+        var call = new DataSourceClient(channel).TestConnectionAsync(
+            new TestConnectionRequest(),
+            new CallOptions(new Metadata().Add("x-delay-ms", "20000").Add("x-echo", marker), cancellationToken: cancellation.Token));
+        await Task.Delay(200);
+        await cancellation.CancelAsync();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call);
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!Tcp.Errors.Contains("testConnection cancelled by the client", StringComparison.Ordinal))
+        {
+            await Task.Delay(50, patience.Token);
+        }
+    }
+
+    [Fact]
     public async Task The_grpc_timeout_the_client_writes_is_understood_by_a_node_server()
     {
         // A raw request has no client-side timer: only the node server, reading grpc-timeout, can end the call.
