@@ -21,6 +21,7 @@ internal sealed class ClientCall : IDisposable
     private readonly CancellationTokenSource _callCancellation;
     private readonly TimeSpan? _timeout;
     private readonly ResponseMetadata _responseMetadata;
+    private HttpRequestMessage? _request;
     private HttpResponseMessage? _response;
     private Stream? _responseStream;
     private PipeReader? _reader;
@@ -63,7 +64,7 @@ internal sealed class ClientCall : IDisposable
         }
 
         content.Headers.ContentType ??= new MediaTypeHeaderValue(GrpcProtocol.ContentType);
-        var request = new HttpRequestMessage(HttpMethod.Post, _invoker.MethodUri(_method))
+        var request = _request = new HttpRequestMessage(HttpMethod.Post, _invoker.MethodUri(_method))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -208,6 +209,7 @@ internal sealed class ClientCall : IDisposable
         _reader?.Complete();
         _responseStream?.Dispose();
         _response?.Dispose();
+        _request?.Dispose();
         _callCancellation.Dispose();
         _deadlineTimer?.Dispose();
     }
