@@ -64,6 +64,22 @@ public sealed class NodePluginHandshakeTests
     }
 
     [Fact]
+    public void The_tested_node_plugin_is_the_one_printed_in_the_protocol_document()
+    {
+        var document = File.ReadAllText(Path.Combine(NodePeers.Directory, "..", "..", "docs", "protocol.md"));
+        var section = document[document.IndexOf("## Writing a plugin in Node.js", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```js\n", StringComparison.Ordinal) + "```js\n".Length;
+        var printed = section[start..section.IndexOf("```\n", start, StringComparison.Ordinal)];
+        var tested = File.ReadAllText(Path.Combine(NodePeers.Directory, "plugin.js"));
+
+        static string Normalize(string code) => string.Join('\n', code.Split('\n')
+            .Where(line => !line.StartsWith("//", StringComparison.Ordinal) && !line.StartsWith("'use strict'", StringComparison.Ordinal))
+            .Select(line => line.StartsWith("const protoRoot", StringComparison.Ordinal) ? "const protoRoot = …" : line)).Trim();
+
+        Assert.Equal(Normalize(printed), Normalize(tested));
+    }
+
+    [Fact]
     public async Task The_documented_node_plugin_refuses_to_run_without_the_magic_cookie()
     {
         using var process = await NodePeers.StartNodeAsync("plugin.js");
