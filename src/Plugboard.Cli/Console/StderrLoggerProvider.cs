@@ -4,7 +4,8 @@ namespace Plugboard.Cli.Console;
 
 /// <summary>
 /// Logs of the libraries (an insecure source, a retried fetch) as one line each on the command's stderr:
-/// warnings and errors by default, everything with <c>--verbose</c>.
+/// warnings by default, everything with <c>--verbose</c>. Errors are left out by default because the
+/// commands report failures themselves from the results (a failed source's error), and once is enough.
 /// </summary>
 internal sealed class StderrLoggerProvider(TextWriter error, LogLevel minimum) : ILoggerProvider
 {
@@ -47,7 +48,9 @@ internal sealed class StderrLoggerProvider(TextWriter error, LogLevel minimum) :
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= provider.Minimum && logLevel != LogLevel.None;
+        public bool IsEnabled(LogLevel logLevel) => provider.Minimum == LogLevel.Warning
+            ? logLevel == LogLevel.Warning
+            : logLevel >= provider.Minimum && logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -1,0 +1,23 @@
+using Plugboard.Cli.Console;
+
+namespace Plugboard.Cli.Tests.Infrastructure;
+
+/// <summary>What one run of the CLI did.</summary>
+public sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Error}";
+}
+
+/// <summary>Runs the real command tree in-process, with the sandbox's environment and captured output (not a terminal).</summary>
+public static class CliRunner
+{
+    public static async Task<CliResult> RunAsync(Sandbox sandbox, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var console = new CliConsole(output, error, isTerminal: false, inheritsStandardStreams: false);
+        var environment = new CliEnvironment(new Dictionary<string, string>(sandbox.Variables), sandbox.WorkingDirectory);
+        var exitCode = await PlugboardCli.RunAsync(args, console, environment);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+}
