@@ -58,8 +58,15 @@ public static class PlugboardSourcesServiceCollectionExtensions
             sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>().Value.CacheDirectory,
             sp.GetService<IBlobStore>(),
             sp.GetService<ICacheIndexStore>()));
-        services.TryAddSingleton<SyncRunner>();
-        services.TryAddSingleton<CachedPluginResolver>();
+        services.TryAddSingleton(sp => new SyncRunner(
+            sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>(),
+            sp.GetRequiredService<CacheStore>(),
+            sp.GetServices<IPluginSourceProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new CachedPluginResolver(
+            sp.GetRequiredService<CacheStore>(),
+            sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>(),
+            sp.GetRequiredService<ILogger<CachedPluginResolver>>()));
         services.TryAddSingleton(sp => new CurrentPluginsDirectory(
             sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>().Value.ResolvedCurrentDirectory,
             sp.GetRequiredService<ILogger<CurrentPluginsDirectory>>()));

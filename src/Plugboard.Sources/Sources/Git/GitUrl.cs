@@ -41,14 +41,14 @@ public static partial class GitUrl
             return $"Source '{source}': Url '{url}' starts with '-', which git would read as an option; refused.";
         }
 
-        if (url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
-        {
-            return $"Source '{source}': Url must not contain spaces or control characters.";
-        }
-
         if (TransportHelper().IsMatch(url))
         {
             return $"Source '{source}': Url '{url}' names a git transport helper ('xxx::'), which can run programs; refused. Use https://, ssh:// or user@host:path.";
+        }
+
+        if (url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            return $"Source '{source}': Url must not contain spaces or control characters.";
         }
 
         var kind = Classify(url);
