@@ -15,6 +15,7 @@ internal static class LoadContextCollector
     {
         var clock = Stopwatch.StartNew();
         var pause = TimeSpan.FromMilliseconds(5);
+        var attempts = 0;
         while (true)
         {
             GC.Collect();
@@ -28,6 +29,14 @@ internal static class LoadContextCollector
             if (clock.Elapsed >= timeout)
             {
                 return false;
+            }
+
+            if (++attempts == 3)
+            {
+                // Still alive after a few collections (finalizing a context takes two or so): framework
+                // caches may hold its types.
+                ReflectionCaches.Clear();
+                continue;
             }
 
             await Task.Delay(pause).ConfigureAwait(false);
