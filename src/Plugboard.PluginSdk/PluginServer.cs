@@ -25,8 +25,8 @@ namespace Plugboard.PluginSdk;
 /// </code>
 /// Started by a host, it checks the magic cookie, listens where the handshake says (a unix socket, or loopback
 /// TCP in the offered port range; TLS when the host asks for mutual TLS), prints the handshake line on stdout,
-/// logs on stderr, serves health and the plugin lifecycle, and exits when the host's Shutdown comes, on SIGTERM,
-/// or when its stdin closes (the host is gone). With <c>--listen ADDRESS</c> it runs on its own instead, for the
+/// logs on stderr, serves health and the plugin lifecycle, and exits on SIGTERM or when its stdin closes (the host
+/// stops it, or is gone). With <c>--listen ADDRESS</c> it runs on its own instead, for the
 /// endpoint runtime (a container): <c>--listen grpc://0.0.0.0:5000</c> or <c>--listen unix:///run/plugin.sock</c>.
 /// </summary>
 public static class PluginServer
@@ -77,7 +77,7 @@ public static class PluginServer
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
 
         var health = new HealthService();
-        var lifecycle = new PluginLifecycleService(services.GetService<IPlugin>(), loggers, () => stop.Cancel(), stop.Token);
+        var lifecycle = new PluginLifecycleService(services.GetService<IPlugin>(), loggers, stop.Token);
         var rpc = new RpcServiceBuilder().AddPluginService(lifecycle).AddHealthService(health);
         foreach (var (name, map) in builder.ContractServices)
         {

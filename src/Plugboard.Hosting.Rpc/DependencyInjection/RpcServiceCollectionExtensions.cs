@@ -1,8 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Plugboard.Hosting;
 using Plugboard.Hosting.Rpc;
 using Plugboard.Hosting.Rpc.Runtimes;
-using Plugboard.Hosting.Runtimes;
 using Plugboard.Rpc;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,8 +10,35 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class RpcServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the <c>process</c> and <c>endpoint</c> runtimes (as <see cref="IPluginRuntime"/>), with defaults for
-    /// every plugin; set one plugin's with <c>services.Configure&lt;RpcPluginOptions&gt;("plugin-id", …)</c>.
+    /// Adds the <c>process</c> and <c>endpoint</c> runtimes to the plugin host, with defaults for every plugin; set
+    /// one plugin's with <c>services.Configure&lt;RpcPluginOptions&gt;("plugin-id", …)</c> (named options by id).
+    /// </summary>
+    public static PlugboardBuilder AddRpcRuntimes(this PlugboardBuilder builder, Action<RpcPluginOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var added = builder.Services.Any(d => d.ServiceType == typeof(ProcessPluginRuntime));
+        builder.Services.AddPlugboardRpc(configure);
+        return added ? builder : builder.AddRuntime<ProcessPluginRuntime>().AddRuntime<EndpointPluginRuntime>();
+    }
+
+    /// <summary>
+    /// Declares <typeparamref name="TContract"/> (as <see cref="PlugboardBuilder.AddContract{TContract}"/> does) and lets
+    /// out-of-process plugins serve it: <paramref name="createClient"/> makes the client that implements the interface
+    /// over gRPC, e.g. <c>.AddRpcContract&lt;IDataSource&gt;(invoker =&gt; new DataSourceRpcClient(invoker))</c>. Adds the
+    /// process and endpoint runtimes when they are not there yet.
+    /// </summary>
+    public static PlugboardBuilder AddRpcContract<TContract>(this PlugboardBuilder builder, Func<IRpcCallInvoker, TContract> createClient)
+        where TContract : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddContract<TContract>();
+        builder.Services.AddSingleton(RpcContractAdapter.For(createClient));
+        return builder.AddRpcRuntimes();
+    }
+
+    /// <summary>
+    /// Registers the runtimes (<see cref="ProcessPluginRuntime"/>, <see cref="EndpointPluginRuntime"/>) and their options
+    /// without a plugin host, for code that drives them itself (e.g. conformance checks).
     /// </summary>
     public static IServiceCollection AddPlugboardRpc(this IServiceCollection services, Action<RpcPluginOptions>? configure = null)
     {
@@ -23,22 +49,8 @@ public static class RpcServiceCollectionExtensions
             services.ConfigureAll(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPluginRuntime, ProcessPluginRuntime>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPluginRuntime, EndpointPluginRuntime>());
-        return services;
-    }
-
-    /// <summary>
-    /// Lets out-of-process plugins serve <typeparamref name="TContract"/>: <paramref name="createClient"/> makes the
-    /// client that implements the interface over gRPC, e.g. <c>invoker =&gt; new DataSourceRpcClient(invoker)</c>.
-    /// Also adds the runtimes.
-    /// </summary>
-    public static IServiceCollection AddRpcContract<TContract>(this IServiceCollection services, Func<IRpcCallInvoker, TContract> createClient)
-        where TContract : class
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.AddPlugboardRpc();
-        services.AddSingleton(RpcContractAdapter.For(createClient));
+        services.TryAddSingleton<ProcessPluginRuntime>();
+        services.TryAddSingleton<EndpointPluginRuntime>();
         return services;
     }
 }

@@ -194,13 +194,10 @@ public sealed class PluginProcess : IAsyncDisposable
     }
 
     /// <summary>Describes how the process ended, with its last stderr lines, for error messages.</summary>
-    public string DescribeExit()
-    {
-        var how = Exited.IsCompletedSuccessfully ? $"exited with code {Exited.Result}" : "stopped";
-        return _stderr.Lines.Count == 0
-            ? $"{how} (it wrote nothing on stderr)"
-            : $"{how}; its last stderr lines:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", _stderr.Lines)}";
-    }
+    public string DescribeExit() => ExitSummary() + "." + StderrSuffix();
+
+    /// <summary>How the process ended, in a few words (e.g. <c>exited with code 3</c>).</summary>
+    public string ExitSummary() => Exited.IsCompletedSuccessfully ? $"exited with code {Exited.Result}" : "stopped";
 
     private async Task<PluginAnswer> ReadHandshakeAsync(PluginCommand command, RpcPluginOptions options, bool expectCertificate, CancellationToken cancellationToken)
     {
@@ -226,7 +223,8 @@ public sealed class PluginProcess : IAsyncDisposable
             {
                 await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                 await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
-                throw new PluginStartException($"{_pluginId}: '{command}' {DescribeExit()} before its handshake. Run it by hand with {PluginHandshake.MagicCookieKey}={PluginHandshake.MagicCookieValue} set to see why.");
+                throw new PluginStartException(
+                    $"{_pluginId}: '{command}' {ExitSummary()} before its handshake. Run it by hand with {PluginHandshake.MagicCookieKey}={PluginHandshake.MagicCookieValue} set to see why.{StderrSuffix()}");
             }
 
             if (!PluginAnswer.TryParse(line, out var handshake, out var problem))

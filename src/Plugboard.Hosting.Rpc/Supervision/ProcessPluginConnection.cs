@@ -151,9 +151,9 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
             }
 
             crashesInARow = DateTimeOffset.UtcNow - process.StartedAt >= Options.RestartBackoffReset ? 1 : crashesInARow + 1;
-            var reason = $"its process (pid {process.Id}) {process.DescribeExit()}";
+            var reason = $"its process (pid {process.Id}) {process.ExitSummary()}";
             Publish(null, RpcPluginState.Restarting, reason);
-            Logger.LogError("Plugin {PluginId} crashed: {Reason}. Restarting it.", PluginId, reason);
+            Logger.LogError("Plugin {PluginId} crashed: its process (pid {Pid}) {Exit} Restarting it.", PluginId, process.Id, process.DescribeExit());
             await process.DisposeAsync().ConfigureAwait(false);
 
             var next = await RestartAsync(crashesInARow, stopping).ConfigureAwait(false);

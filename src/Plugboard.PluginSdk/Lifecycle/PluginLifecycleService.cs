@@ -8,10 +8,10 @@ namespace Plugboard.PluginSdk.Lifecycle;
 
 /// <summary>
 /// Serves <c>plugboard.v1.Plugin</c> for a C# plugin: Init calls <see cref="IPlugin.InitAsync"/> with the
-/// configuration as a JSON object, Verify calls <see cref="IPlugin.VerifyAsync"/>, Shutdown disposes the plugin and
-/// asks the server to stop once the answer is sent.
+/// configuration as a JSON object, Verify calls <see cref="IPlugin.VerifyAsync"/>, Shutdown disposes the plugin. The
+/// process itself stops when the host closes its stdin or sends SIGTERM right after (docs/protocol.md, "Stopping").
 /// </summary>
-internal sealed class PluginLifecycleService(IPlugin? plugin, ILoggerFactory loggers, Action requestStop, CancellationToken stopping) : PluginServiceBase
+internal sealed class PluginLifecycleService(IPlugin? plugin, ILoggerFactory loggers, CancellationToken stopping) : PluginServiceBase
 {
     private int _disposed;
 
@@ -66,12 +66,6 @@ internal sealed class PluginLifecycleService(IPlugin? plugin, ILoggerFactory log
     public override async Task<ShutdownResponse> Shutdown(ShutdownRequest request, ServerCallContext context)
     {
         await DisposePluginAsync().ConfigureAwait(false);
-        // Stop after this answer has left: the host waits for it, then for the process to exit.
-        _ = Task.Run(async () =>
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
-            requestStop();
-        });
         return new ShutdownResponse();
     }
 

@@ -1,7 +1,7 @@
 'use strict';
 // The Plugboard side of a Node.js process plugin (docs/protocol.md, "Handshake"): cookie and version checks,
 // logs on stderr in hclog's JSON format, listening where the host asks, the handshake line on stdout, health,
-// and exiting when the host goes away (stdin closes), on SIGTERM or after Shutdown.
+// and exiting when the host goes away or stops the plugin (stdin closes, SIGTERM).
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -98,10 +98,8 @@ async function serve({ plugin, services, serviceNames }) {
   server.addService(protos.plugboard.Plugin.service, {
     init: (call, callback) => plugin.init(call.request).then((metadata) => callback(null, { metadata }), (error) => callback(toStatus(error))),
     verify: (call, callback) => plugin.verify().then((result) => callback(null, result), (error) => callback(toStatus(error))),
-    shutdown: (call, callback) => {
-      callback(null, {});
-      setTimeout(() => stop('Shutdown called by the host'), 50);
-    },
+    // The host closes stdin and sends SIGTERM right after: releasing resources is all there is to do here.
+    shutdown: (call, callback) => Promise.resolve(plugin.shutdown && plugin.shutdown()).then(() => callback(null, {}), (error) => callback(toStatus(error))),
   });
   const known = new Set(['', 'plugboard.v1.Plugin', ...serviceNames]);
   server.addService(protos.health.Health.service, {

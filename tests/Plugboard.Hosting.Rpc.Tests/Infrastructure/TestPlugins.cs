@@ -1,0 +1,39 @@
+using Plugboard.Hosting.Rpc.Processes;
+using Plugboard.Hosting.Rpc.Supervision;
+
+namespace Plugboard.Hosting.Rpc.Tests.Infrastructure;
+
+/// <summary>Starts the SDK test plugin (and others) the way the process runtime does.</summary>
+public static class TestPlugins
+{
+    /// <summary>Options for tests: fast restarts and health checks, generous deadlines (hang guards, not timings).</summary>
+    public static RpcPluginOptions Options(Action<RpcPluginOptions>? adjust = null)
+    {
+        var options = new RpcPluginOptions
+        {
+            RestartDelay = TimeSpan.FromMilliseconds(100),
+            HealthCheckInterval = TimeSpan.FromSeconds(1),
+            CallTimeout = TimeSpan.FromMinutes(1),
+            ShutdownGrace = TimeSpan.FromSeconds(10),
+        };
+        adjust?.Invoke(options);
+        return options;
+    }
+
+    public static ProcessPluginConnection Sdk(string mode, TestLogger logger, RpcPluginOptions? options = null) =>
+        Create(TestPaths.SdkTestPluginEntry(mode), TestPaths.SdkTestPluginDirectory, logger, options);
+
+    public static ProcessPluginConnection Create(string entry, string directory, TestLogger logger, RpcPluginOptions? options = null) =>
+        new("custom-test", PluginCommand.Parse(entry, directory), directory, options ?? Options(), logger);
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails the test after a minute (a hang guard).</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"still waiting for: {what}");
+            await Task.Delay(50);
+        }
+    }
+}
