@@ -77,7 +77,7 @@ internal static class SyncReport
                 new Text(Count(source.Unchanged)),
                 new Text(Count(source.Removed)),
                 new Text(Duration(source.Duration)),
-                new Text(FirstLine(source.Error)));
+                new Text(Summary(source.Error, console.IsTerminal ? Math.Max(20, console.Ansi.Profile.Width - 80) : int.MaxValue)));
         }
 
         console.Ansi.Write(table);
@@ -99,8 +99,12 @@ internal static class SyncReport
         ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0}s")
         : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0}ms");
 
-    private static string FirstLine(string? text)
-        => text is null ? string.Empty : text.Split('\n', 2)[0].TrimEnd('\r', ':');
+    /// <summary>The first line of an error, cut to fit a terminal row beside the counts; the whole error goes to stderr.</summary>
+    private static string Summary(string? text, int width)
+    {
+        var line = text is null ? string.Empty : text.Split('\n', 2)[0].TrimEnd('\r', ':');
+        return line.Length <= width ? line : line[..(width - 1)] + "…";
+    }
 
     /// <summary>Moves each source's bar as the runner reports; called on the runner's thread, which Spectre's tasks allow.</summary>
     private sealed class ProgressBars(IReadOnlyDictionary<string, ProgressTask> tasks) : IProgress<SyncProgress>
