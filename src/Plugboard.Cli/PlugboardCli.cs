@@ -22,6 +22,12 @@ internal static class PlugboardCli
         var root = CreateRoot(context);
         var builtIn = root.Subcommands.Select(c => c.Name).ToList();
 
+        // "plugboard help sync" is "plugboard sync --help", as in git and kubectl.
+        if (FindCommandWord(args, context) is { } helpIndex && args[helpIndex] == "help")
+        {
+            args = [.. args.Take(helpIndex), .. args.Skip(helpIndex + 1), "--help"];
+        }
+
         if (FindCommandWord(args, context) is { } index && !IsBuiltIn(root, args[index]))
         {
             var name = args[index];
