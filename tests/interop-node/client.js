@@ -78,7 +78,8 @@ async function main() {
   usersMetadata.set('x-count', '25');
   results.listUsers = await serverStream(dataSource, 'listUsers', {}, usersMetadata);
 
-  results.deadline = await unary(dataSource, 'testConnection', {}, new grpc.Metadata(), { deadline: Date.now() + 300 });
+  // Long enough for the call to reach the (hanging) handler even on a cold, loaded machine.
+  results.deadline = await unary(dataSource, 'testConnection', {}, new grpc.Metadata(), { deadline: Date.now() + 1500 });
 
   results.health = await unary(healthClient, 'check', { service: '' });
   results.healthUnknown = await unary(healthClient, 'check', { service: 'no.such.Service' });

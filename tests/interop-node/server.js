@@ -77,10 +77,13 @@ const dataSource = {
       answer();
       return;
     }
+    // Tests wait for these stderr lines (tagged with the x-echo value) to know where the call is.
+    const tag = String(first(call.metadata, 'x-echo') ?? '');
+    process.stderr.write(`testConnection started ${tag}\n`);
     const timer = setTimeout(answer, Number(delay));
     call.on('cancelled', () => {
       clearTimeout(timer);
-      process.stderr.write('testConnection cancelled by the client\n');
+      process.stderr.write(`testConnection cancelled by the client ${tag}\n`);
     });
   },
 };

@@ -156,15 +156,20 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
         var call = new DataSourceClient(channel).TestConnectionAsync(
             new TestConnectionRequest(),
             new CallOptions(new Metadata().Add("x-delay-ms", "20000").Add("x-echo", marker), cancellationToken: cancellation.Token));
-        await Task.Delay(200);
+        await WaitForLogAsync(Tcp, $"testConnection started {marker}");
         await cancellation.CancelAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call);
         Assert.Equal(StatusCode.Cancelled, error.StatusCode);
+        await WaitForLogAsync(Tcp, $"testConnection cancelled by the client {marker}");
+    }
+
+    private static async Task WaitForLogAsync(NodeServer server, string line)
+    {
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!Tcp.Errors.Contains("testConnection cancelled by the client", StringComparison.Ordinal))
+        while (!server.Errors.Contains(line, StringComparison.Ordinal))
         {
-            await Task.Delay(50, patience.Token);
+            await Task.Delay(20, patience.Token);
         }
     }
 
