@@ -223,4 +223,47 @@ public sealed class CommandPluginTests : IDisposable
         Assert.Contains("pack, plugin, sync, verify, version", result.Error, StringComparison.Ordinal);
         Assert.Contains("plugboard-frobnicate", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_broken_plugin_in_the_plugins_folder_is_listed_with_its_problem_and_refuses_to_run()
+    {
+        _sandbox.WriteFile("home/plugins/hello/plugin.yaml", "id: hello\nversion: 1.0.0\nruntime: command\nentry: missing-executable\n");
+
+        var list = await CliRunner.RunAsync(_sandbox, "plugin", "list", "--json");
+        var run = await CliRunner.RunAsync(_sandbox, "hello");
+
+        var plugin = Assert.Single(JsonDocument.Parse(list.Out).RootElement.GetProperty("plugins").EnumerateArray());
+        Assert.Contains("'missing-executable' does not exist", plugin.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("cannot run", run.Error, StringComparison.Ordinal);
+        Assert.Contains("plugboard plugin uninstall hello", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tampered_package_is_not_installed()
+    {
+        var package = _sandbox.PathOf("out", "hello.pbpkg");
+        var pack = await CliRunner.RunAsync(_sandbox, "pack", PluginFolders.Hello(_sandbox, "src/hello"), "-o", package, "--json");
+        var digest = JsonDocument.Parse(pack.Out).RootElement.GetProperty("digest").GetString()!;
+        var bytes = File.ReadAllBytes(package);
+        bytes[40] ^= 0xFF;
+        File.WriteAllBytes(package, bytes);
+
+        var install = await CliRunner.RunAsync(_sandbox, "plugin", "install", package, "--digest", digest);
+
+        Assert.Equal(1, install.ExitCode);
+        Assert.Contains("nothing was installed", install.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_sandbox.PluginsDirectory));
+    }
+
+    [Fact]
+    public async Task Global_options_before_the_plugin_name_are_not_passed_to_the_plugin()
+    {
+        await CliRunner.RunAsync(_sandbox, "plugin", "install", PluginFolders.Hello(_sandbox, "src/hello"));
+
+        var result = await CliRunner.RunAsync(_sandbox, "--verbose", "hello", "--verbose");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["arg=[--verbose]"], result.Out.Split('\n').Where(l => l.StartsWith("arg=", StringComparison.Ordinal)));
+    }
 }
