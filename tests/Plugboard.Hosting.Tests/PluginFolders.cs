@@ -56,6 +56,22 @@ public sealed class PluginFolders : IDisposable
         }
     }
 
+    private void DeleteParentIfEmpty()
+    {
+        var parent = Path.GetDirectoryName(Root)!;
+        try
+        {
+            if (!Directory.EnumerateFileSystemEntries(parent).Any())
+            {
+                Directory.Delete(parent);
+            }
+        }
+        catch (IOException)
+        {
+            // Another test's folder appeared meanwhile; the last one out removes it.
+        }
+    }
+
     public void Dispose()
     {
         for (var attempt = 0; ; attempt++)
@@ -67,6 +83,7 @@ public sealed class PluginFolders : IDisposable
                     Directory.Delete(Root, recursive: true);
                 }
 
+                DeleteParentIfEmpty();
                 return;
             }
             catch (IOException) when (attempt < 5)

@@ -51,6 +51,7 @@ internal sealed class ShadowCopyDirectory
                 Directory.Delete(_path, recursive: true);
                 _path = null;
                 _copies.Clear();
+                DeleteRootIfEmpty();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -84,6 +85,21 @@ internal sealed class ShadowCopyDirectory
             {
                 // Still in use by someone; try again next time.
             }
+        }
+    }
+
+    private static void DeleteRootIfEmpty()
+    {
+        try
+        {
+            if (!Directory.EnumerateFileSystemEntries(Root).Any())
+            {
+                Directory.Delete(Root);
+            }
+        }
+        catch (IOException)
+        {
+            // Another plugin created its folder meanwhile.
         }
     }
 
