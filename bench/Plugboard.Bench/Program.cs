@@ -14,10 +14,13 @@ int Option(string name, int fallback)
 
 switch (scenario)
 {
+    case "rpc":
+        await RpcScenario.RunAsync(work, Option("calls", 20000));
+        return 0;
     case "load":
         await LoadScenario.RunAsync(work, Option("plugins", 100), Option("cycles", 1000));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}'; scenarios: load");
+        Console.Error.WriteLine($"unknown scenario '{scenario}'; scenarios: load, rpc");
         return 2;
 }
