@@ -34,7 +34,8 @@ internal static class PlugboardCli
             var plugin = new CommandPluginCatalog(environment).Find(name);
             if (plugin is null)
             {
-                console.Error.WriteLine($"error: Unknown command '{name}'.");
+                var suggestion = ClosestName.Find(name, builtIn) is { } closest ? $" Did you mean '{closest}'?" : string.Empty;
+                console.Error.WriteLine($"error: Unknown command '{name}'.{suggestion}");
                 console.Error.WriteLine($"Commands: {string.Join(", ", builtIn.Order(StringComparer.Ordinal))}.");
                 console.Error.WriteLine(CommandPluginName.IsValid(name)
                     ? $"No command plugin '{name}' either: looked for {Path.Combine(environment.PluginsDirectory, name, "plugin.yaml")} and for an executable '{CommandPluginName.ExecutablePrefix}{name}' on PATH. 'plugboard plugin list' shows the command plugins; 'plugboard --help' shows usage."

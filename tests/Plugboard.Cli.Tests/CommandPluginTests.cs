@@ -225,6 +225,15 @@ public sealed class CommandPluginTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mistyped_command_gets_a_suggestion()
+    {
+        var result = await CliRunner.RunAsync(_sandbox, "snyc");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Unknown command 'snyc'. Did you mean 'sync'?", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_broken_plugin_in_the_plugins_folder_is_listed_with_its_problem_and_refuses_to_run()
     {
         _sandbox.WriteFile("home/plugins/hello/plugin.yaml", "id: hello\nversion: 1.0.0\nruntime: command\nentry: missing-executable\n");

@@ -106,6 +106,33 @@ public sealed class SyncAndCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_source_name_is_a_usage_error_with_a_suggestion()
+    {
+        WriteYamlConfig();
+
+        var result = await CliRunner.RunAsync(_sandbox, "sync", "--source", "locl");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("No source is named 'locl'. Did you mean 'local'?", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_a_terminal_sync_shows_progress_and_the_summary()
+    {
+        WriteYamlConfig();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var console = new Plugboard.Cli.Console.CliConsole(output, error, isTerminal: true);
+        var environment = new Plugboard.Cli.Console.CliEnvironment(new Dictionary<string, string>(_sandbox.Variables), _sandbox.WorkingDirectory);
+
+        var exitCode = await PlugboardCli.RunAsync(["sync"], console, environment);
+
+        Assert.True(exitCode == 0, error.ToString());
+        Assert.Contains("local", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("unchanged", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_any_configuration_sync_says_how_to_give_one()
     {
         var result = await CliRunner.RunAsync(_sandbox, "sync");
