@@ -63,6 +63,43 @@ public sealed class S3CredentialTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Anonymous_credentials_send_unsigned_requests()
+    {
+        var source = _ws.AddSource();
+        source.Settings.Remove("accessKeyEnv");
+        source.Settings.Remove("secretKeyEnv");
+        source.Settings["credentials"] = "anonymous";
+
+        var run = await _ws.SyncAsync();
+
+        S3Workspace.AssertOk(run);
+    }
+
+    [Fact]
+    public async Task Sdk_credentials_come_from_the_aws_sdk_default_chain()
+    {
+        var saved = (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID"), Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY"));
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3rver.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3rver.SecretKey);
+        try
+        {
+            var source = _ws.AddSource();
+            source.Settings.Remove("accessKeyEnv");
+            source.Settings.Remove("secretKeyEnv");
+            source.Settings["credentials"] = "sdk";
+
+            var run = await _ws.SyncAsync();
+
+            S3Workspace.AssertOk(run);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", saved.Item1);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", saved.Item2);
+        }
+    }
+
+    [Fact]
     public async Task A_missing_key_variable_fails_the_source_naming_the_source_and_the_variable()
     {
         Environment.SetEnvironmentVariable(_accessEnv, S3rver.AccessKey);
