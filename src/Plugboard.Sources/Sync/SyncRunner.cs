@@ -251,81 +251,122 @@ public sealed class SyncRunner
         }
 
         var trust = string.IsNullOrWhiteSpace(options.TrustedKeys) ? null : await TrustStore.LoadDirectoryAsync(options.TrustedKeys, cancellationToken).ConfigureAwait(false);
-        var packages = new List<CacheEntry>();
-        var toStore = new List<(PackageDigest, string)>();
-        var pending = new Dictionary<(string, string), (PackageDigest, string)>();
         var failures = new List<string>();
-        var taken = new HashSet<(string, string, string)>();
-        var fetched = 0;
-        var done = 0;
 
-        foreach (var candidate in listing.Packages)
+        // First, cheaply and in order: what is already known, what is not wanted, what must be fetched.
+        var decided = new CacheEntry?[listing.Packages.Count];
+        var toFetch = new List<int>();
+        for (var i = 0; i < listing.Packages.Count; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            progress?.Report(new SyncProgress(options.Name, SyncStage.Fetching, done++, listing.Packages.Count, candidate.Origin));
+            var candidate = listing.Packages[i];
             if (!sets.TryGetValue(candidate.SetKey, out var set))
             {
                 throw new InvalidOperationException($"Source '{options.Name}' listed '{candidate.Origin}' for set '{candidate.SetKey}', which it does not have.");
             }
 
-            try
+            if (known.TryGetValue((candidate.SetKey, candidate.Origin, candidate.Fingerprint), out var seen))
             {
-                CacheEntry? entry = null;
-                if (known.TryGetValue((candidate.SetKey, candidate.Origin, candidate.Fingerprint), out var seen))
+                var included = set.Takes(seen.Id, NuGetVersion.Parse(seen.Version));
+                var usable = !included
+                    || (await Cache.Blobs.ExistsAsync(seen.PackageDigest, cancellationToken).ConfigureAwait(false)
+                        && (!options.RequireSignature || (seen.SignatureKeyId is not null && trust is not null && trust.TryGetKey(seen.SignatureKeyId, out _))));
+                if (usable)
                 {
-                    var included = set.Takes(seen.Id, NuGetVersion.Parse(seen.Version));
-                    var usable = !included
-                        || (await Cache.Blobs.ExistsAsync(seen.PackageDigest, cancellationToken).ConfigureAwait(false)
-                            && (!options.RequireSignature || (seen.SignatureKeyId is not null && trust is not null && trust.TryGetKey(seen.SignatureKeyId, out _))));
-                    if (usable)
+                    decided[i] = seen with { Source = options.Name, Included = included };
+                    continue;
+                }
+            }
+
+            if (candidate.ClaimedId is not null && candidate.ClaimedVersion is not null
+                && NuGetVersion.TryParse(candidate.ClaimedVersion, out var claimed) && !set.Takes(candidate.ClaimedId, claimed))
+            {
+                // Not wanted: nothing to fetch. Recorded only when the source also says which bytes it is.
+                if (candidate.ExpectedDigest is not null)
+                {
+                    decided[i] = new CacheEntry
                     {
-                        entry = seen with { Source = options.Name, Included = included };
-                    }
+                        Source = options.Name, Set = set.Key, Id = candidate.ClaimedId, Version = claimed.ToFullString(), Digest = candidate.ExpectedDigest.Value,
+                        Origin = candidate.Origin, Fingerprint = candidate.Fingerprint, Included = false,
+                    };
                 }
 
-                if (entry is null && candidate.ClaimedId is not null && candidate.ClaimedVersion is not null
-                    && NuGetVersion.TryParse(candidate.ClaimedVersion, out var claimed) && !set.Takes(candidate.ClaimedId, claimed))
-                {
-                    // Not wanted: nothing to fetch. Recorded only when the source also says which bytes it is.
-                    if (candidate.ExpectedDigest is not null)
-                    {
-                        packages.Add(new CacheEntry
-                        {
-                            Source = options.Name, Set = set.Key, Id = candidate.ClaimedId, Version = claimed.ToFullString(), Digest = candidate.ExpectedDigest.Value,
-                            Origin = candidate.Origin, Fingerprint = candidate.Fingerprint, Included = false,
-                        });
-                    }
+                continue;
+            }
 
+            toFetch.Add(i);
+        }
+
+        // Then fetch, pack and verify what is new, a few at a time: this is where a first sync spends its time.
+        var verified = new (CacheEntry Entry, string? Path)?[listing.Packages.Count];
+        var errors = new string?[listing.Packages.Count];
+        var fetched = 0;
+        var done = listing.Packages.Count - toFetch.Count;
+        await Parallel.ForEachAsync(
+            toFetch,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 2, 8), CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var candidate = listing.Packages[i];
+                try
+                {
+                    var (result, didFetch) = await FetchAndVerifyAsync(options, candidate, sets[candidate.SetKey], trust, workDirectory, ct).ConfigureAwait(false);
+                    verified[i] = result;
+                    if (didFetch)
+                    {
+                        Interlocked.Increment(ref fetched);
+                    }
+                }
+                catch (Exception ex) when (ex is SourceException or PackageException)
+                {
+                    errors[i] = ex.Message;
+                }
+
+                progress?.Report(new SyncProgress(options.Name, SyncStage.Fetching, Interlocked.Increment(ref done), listing.Packages.Count, candidate.Origin));
+            }).ConfigureAwait(false);
+
+        // Last, in order again: duplicates and the lock.
+        var packages = new List<CacheEntry>();
+        var toStore = new List<(PackageDigest, string)>();
+        var pending = new Dictionary<(string, string), (PackageDigest, string)>();
+        var taken = new HashSet<(string, string, string)>();
+        for (var i = 0; i < listing.Packages.Count; i++)
+        {
+            if (errors[i] is { } error)
+            {
+                failures.Add(error);
+                continue;
+            }
+
+            var entry = decided[i] ?? verified[i]?.Entry;
+            if (entry is null)
+            {
+                continue;
+            }
+
+            if (entry.Included)
+            {
+                if (!taken.Add((entry.Set, entry.Id, entry.Version)) && packages.Any(p => p.Included && p.Set == entry.Set && p.Id == entry.Id && p.Version == entry.Version && p.Digest == entry.Digest))
+                {
                     continue;
                 }
 
-                if (entry is null)
+                try
                 {
-                    var (verified, didFetch) = await FetchAndVerifyAsync(options, candidate, set, trust, workDirectory, cancellationToken).ConfigureAwait(false);
-                    fetched += didFetch ? 1 : 0;
-                    entry = verified.Entry;
-                    if (entry.Included && verified.PackagePath is not null)
-                    {
-                        toStore.Add((entry.PackageDigest, verified.PackagePath));
-                    }
-                }
-
-                if (entry.Included)
-                {
-                    if (!taken.Add((entry.Set, entry.Id, entry.Version)) && packages.Any(p => p.Included && p.Set == entry.Set && p.Id == entry.Id && p.Version == entry.Version && p.Digest == entry.Digest))
-                    {
-                        continue;
-                    }
-
                     CheckLock(lockFile, pending, entry);
                 }
+                catch (LockConflictException ex)
+                {
+                    failures.Add(ex.Message);
+                    continue;
+                }
 
-                packages.Add(entry);
+                if (verified[i]?.Path is { } path)
+                {
+                    toStore.Add((entry.PackageDigest, path));
+                }
             }
-            catch (Exception ex) when (ex is SourceException or LockConflictException or PackageException)
-            {
-                failures.Add(ex.Message);
-            }
+
+            packages.Add(entry);
         }
 
         if (failures.Count > 0)
@@ -422,10 +463,10 @@ public sealed class SyncRunner
         }
 
         await StepAsync(sourceName, "extract", cancellationToken).ConfigureAwait(false);
-        foreach (var entry in record.Packages.Where(p => p.Included))
-        {
-            await Cache.EnsureExtractedAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
+        await Parallel.ForEachAsync(
+            record.Packages.Where(p => p.Included),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 2, 8), CancellationToken = cancellationToken },
+            async (entry, ct) => await Cache.EnsureExtractedAsync(entry, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         await StepAsync(sourceName, "lock", cancellationToken).ConfigureAwait(false);
         if (pendingLocks.Count > 0)
