@@ -134,31 +134,33 @@ public sealed class PluginProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the process: closes its stdin and sends SIGTERM, waits <paramref name="grace"/> for it to exit, then
-    /// kills its whole process tree. Call the plugin's Shutdown before this.
+    /// Stops the process: closes its stdin (a plugin must exit then) and waits a moment, sends SIGTERM and waits
+    /// <paramref name="grace"/>, then kills its whole process tree. Call the plugin's Shutdown before this.
     /// </summary>
-    public async Task StopAsync(TimeSpan grace)
+    /// <returns>What it took to stop the process.</returns>
+    public async Task<PluginStopOutcome> StopAsync(TimeSpan grace)
     {
         if (!IsRunning)
         {
-            return;
+            return PluginStopOutcome.AlreadyExited;
         }
 
         CloseStdin();
-        if (await ExitsWithinAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false))
+        if (await ExitsWithinAsync(grace < TimeSpan.FromSeconds(1) ? grace : TimeSpan.FromSeconds(1)).ConfigureAwait(false))
         {
-            return;
+            return PluginStopOutcome.ExitedWhenStdinClosed;
         }
 
         Signals.Terminate(Id);
         if (await ExitsWithinAsync(grace).ConfigureAwait(false))
         {
-            return;
+            return PluginStopOutcome.ExitedOnSigterm;
         }
 
         _logger.LogWarning("Plugin {PluginId} (pid {Pid}) did not stop within {Grace}; killing its process tree.", _pluginId, Id, grace);
         Kill();
         await ExitsWithinAsync(grace).ConfigureAwait(false);
+        return PluginStopOutcome.Killed;
     }
 
     /// <summary>Kills the process and every process it started, at once.</summary>

@@ -40,6 +40,9 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
     /// <summary>How many times the process was restarted after a crash.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
 
+    /// <summary>What it took to stop the process at <see cref="StopAsync"/>; null before.</summary>
+    public PluginStopOutcome? StopOutcome { get; private set; }
+
     /// <summary>The command the plugin is started with.</summary>
     public PluginCommand Command => _command;
 
@@ -85,7 +88,7 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (process is not null)
         {
-            await process.StopAsync(Options.ShutdownGrace).ConfigureAwait(false);
+            StopOutcome = await process.StopAsync(Options.ShutdownGrace).ConfigureAwait(false);
         }
 
         if (_supervision is { } supervision)

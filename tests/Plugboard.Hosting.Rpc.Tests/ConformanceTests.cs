@@ -1,0 +1,72 @@
+using Plugboard.Hosting.Rpc.Conformance;
+using Plugboard.Hosting.Rpc.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Plugboard.Hosting.Rpc.Tests;
+
+/// <summary>The checks of <c>plugboard test PLUGIN</c> on real plugins.</summary>
+public sealed class ConformanceTests(ITestOutputHelper output)
+{
+    private readonly TestLogger _logger = new(output);
+
+    [Fact]
+    public async Task The_csharp_process_sample_conforms()
+    {
+        var report = await new PluginConformance(TestPlugins.Options(), _logger).RunAsync(TestPaths.CSharpProcessDirectory);
+
+        output.WriteLine(report.ToString());
+        Assert.True(report.Passed, report.ToString());
+        Assert.Equal("custom-csv-process", report.PluginId);
+        Assert.Equal(
+            ["manifest", "sample configuration", "handshake", "health", "init", "verify", "unknown method", "deadline", "shutdown", "exit on stdin close"],
+            report.Checks.Select(c => c.Name));
+        Assert.Contains("examples/config.json is valid", report["sample configuration"]!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_node_sample_conforms()
+    {
+        await NodePackages.EnsureInstalledAsync(TestPaths.NodeDataSourceDirectory);
+
+        var report = await new PluginConformance(TestPlugins.Options(), _logger).RunAsync(TestPaths.NodeDataSourceDirectory);
+
+        output.WriteLine(report.ToString());
+        Assert.True(report.Passed, report.ToString());
+    }
+
+    [Fact]
+    public async Task A_plugin_not_ready_with_the_sample_configuration_fails_verify_with_its_reason()
+    {
+        using var folder = PluginFolder.Create("custom-not-ready", "process", TestPaths.SdkTestPluginEntry("not-ready"));
+
+        var report = await new PluginConformance(TestPlugins.Options(), _logger).RunAsync(folder.Path);
+
+        Assert.False(report.Passed);
+        Assert.False(report["verify"]!.Passed);
+        Assert.Contains("the test plugin was told not to be ready", report["verify"]!.Message, StringComparison.Ordinal);
+        Assert.True(report["init"]!.Passed);
+        Assert.True(report["exit on stdin close"]!.Passed);
+    }
+
+    [Fact]
+    public async Task A_plugin_that_cannot_start_fails_the_handshake_check_with_the_reason()
+    {
+        using var folder = PluginFolder.Create("custom-exits", "process", TestPaths.SdkTestPluginEntry("exit-early"));
+
+        var report = await new PluginConformance(TestPlugins.Options(), _logger).RunAsync(folder.Path);
+
+        Assert.False(report.Passed);
+        Assert.Equal("handshake", report.Checks[^1].Name);
+        Assert.Contains("exited with code 3", report.Checks[^1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sample_configuration_that_does_not_fit_the_schema_is_reported()
+    {
+        var report = await new PluginConformance(TestPlugins.Options(), _logger)
+            .RunAsync(TestPaths.CSharpProcessDirectory, new System.Text.Json.Nodes.JsonObject { ["usersFile"] = 42 });
+
+        Assert.False(report["sample configuration"]!.Passed);
+        Assert.Contains("usersFile", report["sample configuration"]!.Message, StringComparison.Ordinal);
+    }
+}
