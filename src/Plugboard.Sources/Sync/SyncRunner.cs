@@ -217,7 +217,14 @@ public sealed class SyncRunner
             }
             finally
             {
-                (source as IDisposable)?.Dispose();
+                if (source is IAsyncDisposable asyncDisposable)
+                {
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    (source as IDisposable)?.Dispose();
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

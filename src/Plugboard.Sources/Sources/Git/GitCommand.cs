@@ -55,7 +55,7 @@ internal sealed class GitCommand
     public async Task<string> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken, bool allowFailure = false)
     {
         var output = new MemoryStream();
-        var (exit, error) = await RunCoreAsync(arguments, output, null, cancellationToken).ConfigureAwait(false);
+        var (exit, error) = await RunCoreAsync(arguments, output, cancellationToken).ConfigureAwait(false);
         if (exit != 0 && !allowFailure)
         {
             throw Failure(arguments, error);
@@ -67,7 +67,7 @@ internal sealed class GitCommand
     /// <summary>Runs git and returns whether it succeeded, discarding its output.</summary>
     public async Task<bool> SucceedsAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var (exit, _) = await RunCoreAsync(arguments, Stream.Null, null, cancellationToken).ConfigureAwait(false);
+        var (exit, _) = await RunCoreAsync(arguments, Stream.Null, cancellationToken).ConfigureAwait(false);
         return exit == 0;
     }
 
@@ -124,9 +124,9 @@ internal sealed class GitCommand
         }
     }
 
-    private async Task<(int Exit, string Error)> RunCoreAsync(IEnumerable<string> arguments, Stream output, string? input, CancellationToken cancellationToken)
+    private async Task<(int Exit, string Error)> RunCoreAsync(IEnumerable<string> arguments, Stream output, CancellationToken cancellationToken)
     {
-        using var process = Start(arguments, redirectInput: input is not null);
+        using var process = Start(arguments, redirectInput: false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         await using var kill = timeout.Token.Register(() => TryKill(process));
