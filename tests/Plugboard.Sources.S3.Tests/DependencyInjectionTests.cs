@@ -69,6 +69,7 @@ public sealed class DependencyInjectionTests(S3rverFixture s3) : IDisposable
         Assert.Equal(1, _ws.Requests.Count("GET", "custom-alpha-1.0.0.pbpkg"));
         Assert.Equal(0, _ws.Requests.Count("GET", "custom-alpha-2.0.0.pbpkg"));
         Assert.Equal(1, _ws.Requests.PackageUploads);
+        Assert.Equal(1, _ws.Requests.PackageDownloads);
     }
 
     [Fact]

@@ -41,8 +41,9 @@ public sealed class S3BlobStoreTests : IDisposable
 
         await _store.PutAsync(package.Digest, package.Path!, CancellationToken.None);
         var copy = _ws.Temp.Combine("out", "copy.pbpkg");
-        await _store.CopyToAsync(package.Digest, copy, CancellationToken.None);
+        await new S3BlobStore(_client, _options).CopyToAsync(package.Digest, copy, CancellationToken.None);
 
+        Assert.Equal(1, _ws.Requests.PackageDownloads);
         Assert.True(await _store.ExistsAsync(package.Digest, CancellationToken.None));
         Assert.Equal(await File.ReadAllBytesAsync(package.Path!), await File.ReadAllBytesAsync(copy));
         Assert.Equal(await File.ReadAllBytesAsync(package.Path + ".sig"), await File.ReadAllBytesAsync(copy + ".sig"));
@@ -60,6 +61,33 @@ public sealed class S3BlobStoreTests : IDisposable
         await _store.PutAsync(package.Digest, package.Path!, CancellationToken.None);
 
         Assert.Equal(1, _ws.Requests.PackageUploads);
+    }
+
+    [Fact]
+    public async Task A_package_just_stored_is_read_back_from_the_local_file_not_downloaded()
+    {
+        var package = await PackAsync();
+        await _store.PutAsync(package.Digest, package.Path!, CancellationToken.None);
+
+        var copy = _ws.Temp.Combine("out", "copy.pbpkg");
+        await _store.CopyToAsync(package.Digest, copy, CancellationToken.None);
+
+        Assert.Equal(await File.ReadAllBytesAsync(package.Path!), await File.ReadAllBytesAsync(copy));
+        Assert.Equal(0, _ws.Requests.PackageDownloads);
+    }
+
+    [Fact]
+    public async Task A_package_stored_from_a_file_since_removed_is_downloaded()
+    {
+        var package = await PackAsync();
+        await _store.PutAsync(package.Digest, package.Path!, CancellationToken.None);
+        File.Delete(package.Path!);
+
+        var copy = _ws.Temp.Combine("out", "copy.pbpkg");
+        await _store.CopyToAsync(package.Digest, copy, CancellationToken.None);
+
+        Assert.Equal(package.Digest, await PackageDigest.ComputeFileAsync(copy));
+        Assert.Equal(1, _ws.Requests.PackageDownloads);
     }
 
     [Fact]
@@ -83,8 +111,9 @@ public sealed class S3BlobStoreTests : IDisposable
         tampered[^10] ^= 0xFF;
         await _s3.PutBytesAsync(_store.KeyOf(package.Digest), tampered);
         var target = _ws.Temp.Combine("out", "copy.pbpkg");
+        var otherHost = new S3BlobStore(_client, _options);
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => _store.CopyToAsync(package.Digest, target, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => otherHost.CopyToAsync(package.Digest, target, CancellationToken.None));
 
         Assert.Contains(_store.KeyOf(package.Digest), error.Message);
         Assert.Contains(package.Digest.Value, error.Message);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Amazon.S3;
@@ -22,9 +23,14 @@ public sealed class S3BlobStore : IBlobStore
 {
     private const string Folder = "sha256";
     private const string DigestMetadata = "plugboard-digest";
+    private const int RecentlyStoredLimit = 1024;
     private readonly IAmazonS3 _client;
     private readonly S3CacheOptions _options;
     private readonly ILogger _logger;
+
+    // Files this store uploaded lately: the sync extracts a package right after storing it, and copying the
+    // local file (checked against its digest again) saves downloading what was just uploaded.
+    private readonly ConcurrentDictionary<string, string> _recentlyStored = new(StringComparer.Ordinal);
 
     /// <summary>Creates the store over <paramref name="client"/> (not disposed by the store).</summary>
     public S3BlobStore(IAmazonS3 client, S3CacheOptions options, ILogger<S3BlobStore>? logger = null)
@@ -78,6 +84,13 @@ public sealed class S3BlobStore : IBlobStore
         {
             await UploadAsync(PackageFormat.SignaturePathFor(key), signature, null, cancellationToken).ConfigureAwait(false);
         }
+
+        if (_recentlyStored.Count >= RecentlyStoredLimit)
+        {
+            _recentlyStored.Clear();
+        }
+
+        _recentlyStored[digest.Hex] = Path.GetFullPath(packagePath);
     }
 
     /// <inheritdoc />
@@ -86,6 +99,11 @@ public sealed class S3BlobStore : IBlobStore
         var key = KeyOf(digest);
         var full = Path.GetFullPath(packagePath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        if (await TryCopyRecentlyStoredAsync(digest, full, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (!await DownloadAsync(key, full, digest, cancellationToken).ConfigureAwait(false))
         {
             throw new FileNotFoundException($"{_options.Owner}: package {digest} is not stored at s3://{_options.Bucket}/{key}. Run a sync to fetch it again.", key);
@@ -158,6 +176,49 @@ public sealed class S3BlobStore : IBlobStore
         catch (Exception ex) when (S3Failure.IsTransport(ex, cancellationToken))
         {
             throw Failed($"deleting s3://{_options.Bucket}/{key}", ex);
+        }
+    }
+
+    private async Task<bool> TryCopyRecentlyStoredAsync(PackageDigest digest, string target, CancellationToken cancellationToken)
+    {
+        if (!_recentlyStored.TryGetValue(digest.Hex, out var local))
+        {
+            return false;
+        }
+
+        var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.part");
+        try
+        {
+            // Hash the copy, not the original, so what is handed over is what was checked.
+            File.Copy(local, temp);
+            if (await PackageDigest.ComputeFileAsync(temp, cancellationToken).ConfigureAwait(false) != digest)
+            {
+                _recentlyStored.TryRemove(digest.Hex, out _);
+                return false;
+            }
+
+            File.Move(temp, target, overwrite: true);
+            var signature = PackageFormat.SignaturePathFor(local);
+            if (File.Exists(signature))
+            {
+                File.Copy(signature, PackageFormat.SignaturePathFor(target), overwrite: true);
+            }
+            else
+            {
+                File.Delete(PackageFormat.SignaturePathFor(target));
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            // The work folder went away meanwhile (the sync that stored it finished): read the bucket instead.
+            _recentlyStored.TryRemove(digest.Hex, out _);
+            return false;
+        }
+        finally
+        {
+            File.Delete(temp);
         }
     }
 
