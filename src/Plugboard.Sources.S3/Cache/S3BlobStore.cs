@@ -16,7 +16,8 @@ namespace Plugboard.Sources.S3.Cache;
 /// when signed. Many hosts may share it: an upload is skipped when the digest is already stored (the same
 /// digest is the same bytes, so concurrent uploads write identical objects), a PUT is atomic in S3, and
 /// every read is checked against the digest before it is handed over, so bytes altered in the bucket are
-/// never used. Deleting is off unless <see cref="S3CacheOptions.AllowDelete"/>, since another host may still
+/// never used (a package this store has just uploaded is copied from its local file, hashed again, instead
+/// of being downloaded back). Deleting is off unless <see cref="S3CacheOptions.AllowDelete"/>, since another host may still
 /// need a package this host no longer references.
 /// </summary>
 public sealed class S3BlobStore : IBlobStore
