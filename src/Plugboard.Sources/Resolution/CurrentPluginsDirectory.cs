@@ -14,6 +14,7 @@ namespace Plugboard.Sources.Resolution;
 public sealed class CurrentPluginsDirectory
 {
     private readonly ILogger _logger;
+    private readonly SemaphoreSlim _updating = new(1, 1);
 
     /// <summary>Creates the view in <paramref name="directory"/>.</summary>
     public CurrentPluginsDirectory(string directory, ILogger<CurrentPluginsDirectory>? logger = null)
@@ -33,6 +34,19 @@ public sealed class CurrentPluginsDirectory
     /// <summary>Makes the folder hold exactly <paramref name="plugins"/> (of those it manages).</summary>
     /// <returns>The ids replaced, added or removed.</returns>
     public async Task<IReadOnlyList<string>> UpdateAsync(IReadOnlyList<ResolvedPlugin> plugins, CancellationToken cancellationToken = default)
+    {
+        await _updating.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await UpdateLockedAsync(plugins, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _updating.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> UpdateLockedAsync(IReadOnlyList<ResolvedPlugin> plugins, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var state = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
