@@ -22,6 +22,9 @@ public sealed class HttpSource : IPluginSource, IDisposable
     private readonly ILogger _logger;
     private readonly Lazy<HttpClient> _client;
 
+    /// <summary>The largest download accepted: the total size extraction allows.</summary>
+    internal static long MaxDownloadBytes => ExtractionLimits.Default.MaxTotalSize;
+
     /// <summary>Creates the source; <paramref name="options"/> must be valid for type <c>http</c>.</summary>
     public HttpSource(SourceOptions options, SourceContext context)
     {
@@ -157,7 +160,20 @@ public sealed class HttpSource : IPluginSource, IDisposable
         {
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            await body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[1 << 16];
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                // A package can never be larger than what extraction accepts; stop a hostile or broken server early.
+                total += read;
+                if (total > MaxDownloadBytes)
+                {
+                    throw new SourceException(Name, $"Source '{Name}': {url} is larger than {MaxDownloadBytes >> 20} MiB, more than any package may be; refused.");
+                }
+
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -215,7 +231,8 @@ public sealed class HttpSource : IPluginSource, IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => bundle.Validates(certificate, errors);
         }
 
-        return new HttpClient(handler) { Timeout = _options.Timeout };
+        // Indexes are buffered; packages are streamed and bounded separately.
+        return new HttpClient(handler) { Timeout = _options.Timeout, MaxResponseContentBufferSize = 64L << 20 };
     }
 
     private sealed record SavedIndex(string? ETag, byte[] Body);
