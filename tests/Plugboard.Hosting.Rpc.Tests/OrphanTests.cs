@@ -32,6 +32,8 @@ public sealed class OrphanTests(ITestOutputHelper output)
         Assert.True(line is not null && line.StartsWith("PLUGIN_PID=", StringComparison.Ordinal), $"the test host printed '{line}'; stderr: {(host.HasExited ? await stderr : "")}");
         var pluginPid = int.Parse(line!["PLUGIN_PID=".Length..], CultureInfo.InvariantCulture);
         Assert.True(ProcessProbe.IsRunning(pluginPid));
+        var address = (await host.Process.StandardOutput.ReadLineAsync(timeout.Token))!["PLUGIN_ADDRESS=".Length..];
+        var socketDirectory = Path.GetDirectoryName(new Uri(address).LocalPath)!;
 
         // SIGKILL: the host runs no code at all, so only the plugin's own stdin watch can end it.
         host.Process.Kill(entireProcessTree: false);
@@ -43,6 +45,8 @@ public sealed class OrphanTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"plugin pid {pluginPid} gone after the host was killed: {gone}");
+        // A killed host cannot remove the socket folder it made; the test does.
+        Directory.Delete(socketDirectory, recursive: true);
         Assert.True(gone, $"plugin process {pluginPid} still runs after its host was killed");
     }
 }

@@ -13,5 +13,6 @@ if (args.Length != 2)
 var connection = new ProcessPluginConnection("custom-orphan-test", PluginCommand.Parse(args[1], args[0]), args[0], new RpcPluginOptions(), NullLogger.Instance);
 await connection.StartAsync(CancellationToken.None);
 Console.WriteLine($"PLUGIN_PID={connection.ProcessId}");
+Console.WriteLine($"PLUGIN_ADDRESS={connection.Address}");
 await Task.Delay(Timeout.Infinite);
 return 0;
