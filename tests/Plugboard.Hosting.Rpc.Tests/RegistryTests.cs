@@ -117,6 +117,25 @@ public sealed class RegistryTests(ITestOutputHelper output)
         File.Delete(socket);
     }
 
+    [Fact]
+    public async Task An_endpoint_that_does_not_answer_fails_with_the_address_and_what_to_check()
+    {
+        var socket = Path.Combine(Path.GetTempPath(), $"pb-nobody-{Guid.NewGuid():N}.sock");
+        using var folder = PluginFolder.Create("custom-unreachable", "endpoint", $"unix://{socket}");
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(_logger));
+        services.Configure<RpcPluginOptions>("custom-unreachable", o => o.StartTimeout = TimeSpan.FromSeconds(1));
+        services.AddPlugboard().AddRpcContract<IDataSource>(invoker => new DataSourceRpcClient(invoker));
+        await using var provider = services.BuildServiceProvider();
+        var host = provider.GetRequiredService<PluginHost>();
+        await host.StartAsync();
+
+        var status = await host.LoadAsync(folder.Path);
+
+        Assert.Equal(PluginPhase.Failed, status.Phase);
+        Assert.Contains($"the endpoint unix://{socket} did not answer its health check within 1 s", status.Error, StringComparison.Ordinal);
+    }
+
     private ServiceProvider BuildHost(Action<PlugboardOptions>? configure = null)
     {
         var services = new ServiceCollection();
