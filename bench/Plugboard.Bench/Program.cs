@@ -17,10 +17,13 @@ switch (scenario)
     case "rpc":
         await RpcScenario.RunAsync(work, Option("calls", 20000));
         return 0;
+    case "sync":
+        await SyncScenario.RunAsync(work, Option("packages", 500));
+        return 0;
     case "load":
         await LoadScenario.RunAsync(work, Option("plugins", 100), Option("cycles", 1000));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}'; scenarios: load, rpc");
+        Console.Error.WriteLine($"unknown scenario '{scenario}'; scenarios: load, sync, rpc");
         return 2;
 }
