@@ -120,6 +120,7 @@ public sealed class PluginProcess : IAsyncDisposable
         }
 
         var plugin = new PluginProcess(process, pluginId, logger, options.StderrLinesKept, socketDirectory);
+        RunningPlugins.Add(plugin);
         try
         {
             plugin.Handshake = await plugin.ReadHandshakeAsync(command, options, clientCertificatePem is not null, cancellationToken).ConfigureAwait(false);
@@ -184,6 +185,7 @@ public sealed class PluginProcess : IAsyncDisposable
             return;
         }
 
+        RunningPlugins.Remove(this);
         if (IsRunning)
         {
             Kill();
