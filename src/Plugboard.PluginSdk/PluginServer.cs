@@ -4,9 +4,9 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Plugboard.PluginSdk.Handshake;
 using Plugboard.PluginSdk.Lifecycle;
+using Plugboard.PluginSdk.Logging;
 using Plugboard.Rpc;
 using Plugboard.Rpc.Handshake;
 using Plugboard.Rpc.Health;
@@ -61,12 +61,11 @@ public static class PluginServer
         }
 
         var builder = new PluginServerBuilder();
+        // stdout carries the handshake: every log line goes to stderr, in the hclog JSON the host reads levels from.
         builder.Services.AddLogging(logging => logging
-            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddProvider(new StderrJsonLoggerProvider())
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Microsoft", LogLevel.Warning));
-        // stdout carries the handshake: every log line goes to stderr.
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         configure(builder);
 
         await using var services = builder.Services.BuildServiceProvider();

@@ -299,8 +299,8 @@ public sealed class PluginProcess : IAsyncDisposable
         {
             while (await _process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
-                _stderr.Add(line);
                 var (level, message) = StderrLine.Read(line);
+                _stderr.Add(message);
                 _logger.Log(level, "[{PluginId}] {Line}", _pluginId, message);
             }
         }
