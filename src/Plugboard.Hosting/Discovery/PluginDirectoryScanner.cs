@@ -20,11 +20,17 @@ public static class PluginDirectoryScanner
         }
 
         return Directory.EnumerateDirectories(pluginsDirectory)
-            .Where(IsPluginFolder)
+            .Where(d => !IsHidden(d) && IsPluginFolder(d))
             .Order(StringComparer.Ordinal)
             .Select(Read)
             .ToList();
     }
+
+    /// <summary>
+    /// Whether a folder's name starts with a dot: such folders are never plugins (tools keep work and retired copies
+    /// there, e.g. the <c>.retired-…</c> folders of Plugboard.Sources' current view).
+    /// </summary>
+    public static bool IsHidden(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)).StartsWith('.');
 
     /// <summary>Whether <paramref name="directory"/> holds a <c>plugin.yaml</c>.</summary>
     public static bool IsPluginFolder(string directory) => File.Exists(Path.Combine(directory, PluginManifest.FileName));

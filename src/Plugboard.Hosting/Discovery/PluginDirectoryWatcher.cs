@@ -117,6 +117,6 @@ internal sealed class PluginDirectoryWatcher : IDisposable
         }
 
         var first = relative.Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], 2)[0];
-        return Path.Combine(_root, first);
+        return first.StartsWith('.') ? null : Path.Combine(_root, first);
     }
 }

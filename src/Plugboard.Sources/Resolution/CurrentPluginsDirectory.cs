@@ -10,9 +10,14 @@ namespace Plugboard.Sources.Resolution;
 /// After a sync, only the plugins whose digest changed are replaced, each by a folder swap (the new copy is
 /// staged beside the folder and renamed into place), so a host watching the folder (Plugboard.Hosting's
 /// <c>PluginsDirectory</c> with <c>WatchForChanges</c>) reloads just those. Folders it did not create are left alone.
+/// A replaced folder is renamed aside inside the folder under a hidden name (<c>.retired-…</c>, which hosts skip) and
+/// deleted there.
 /// </summary>
 public sealed class CurrentPluginsDirectory
 {
+    // Hidden, so hosts skip it; the prefix also lets an update clear what an interrupted one left.
+    private const string RetiredPrefix = ".retired-";
+
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _updating = new(1, 1);
 
@@ -49,6 +54,11 @@ public sealed class CurrentPluginsDirectory
     private async Task<IReadOnlyList<string>> UpdateLockedAsync(IReadOnlyList<ResolvedPlugin> plugins, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(Directory);
+        foreach (var retired in System.IO.Directory.EnumerateDirectories(Directory, RetiredPrefix + "*").ToList())
+        {
+            AtomicFile.TryDeleteDirectory(retired);
+        }
+
         var state = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
         var changed = new List<string>();
         AtomicFile.TryDeleteDirectory(SwapDirectory);
@@ -91,12 +101,15 @@ public sealed class CurrentPluginsDirectory
         return changed;
     }
 
+    // The old folder is renamed aside within the watched folder, never moved out of it: on Linux, .NET's
+    // FileSystemWatcher drops the events that follow a directory moved out of its tree in the same read, so a
+    // watching host would miss the new folder renamed in right after (and every later change inside it).
     private void Replace(string target, string? staged)
     {
         string? old = null;
         if (System.IO.Directory.Exists(target))
         {
-            old = Path.Combine(SwapDirectory, "old-" + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N"));
+            old = Path.Combine(Directory, RetiredPrefix + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N"));
             System.IO.Directory.Move(target, old);
         }
 

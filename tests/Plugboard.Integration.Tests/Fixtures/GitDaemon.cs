@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace Plugboard.Integration.Tests.Fixtures;
+
+/// <summary>A real <c>git daemon</c> serving every repository under a folder on 127.0.0.1 and a free port; stopping it is the network going off.</summary>
+public sealed class GitDaemon : IDisposable
+{
+    private readonly Process _process;
+
+    private GitDaemon(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string UrlOf(string repository) => $"git://127.0.0.1:{Port}/{repository}";
+
+    public static async Task<GitDaemon> StartAsync(string basePath)
+    {
+        var port = FreePort.Next();
+        var start = new ProcessStartInfo("git")
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var argument in new[] { "daemon", "--reuseaddr", $"--base-path={basePath}", "--export-all", "--listen=127.0.0.1", $"--port={port}", "--informative-errors", basePath })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        try
+        {
+            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        }
+        catch
+        {
+            Stop(process);
+            throw;
+        }
+
+        return new GitDaemon(process, port);
+    }
+
+    public void Dispose() => Stop(_process);
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        process.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace Plugboard.Integration.Tests.Fixtures;
+
+/// <summary>A real git working repository, made and committed to with the git program.</summary>
+public sealed class GitRepo
+{
+    public GitRepo(string path)
+    {
+        Path = path;
+        Directory.CreateDirectory(path);
+        Run(path, "init", "--quiet", "--initial-branch=main");
+    }
+
+    public string Path { get; }
+
+    public string Commit(string message)
+    {
+        Run(Path, "add", "--all");
+        Run(Path, "commit", "--quiet", "--allow-empty", "-m", message);
+        return Run(Path, "rev-parse", "HEAD").Trim();
+    }
+
+    public static string Run(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "Plugboard Tests";
+        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "tests@plugboard.invalid";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {error.Result}");
+        }
+
+        return output.Result;
+    }
+}
