@@ -174,15 +174,17 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
                 _logger.LogWarning("The plugins directory {PluginsDirectory} does not exist; only built-in plugins are loaded", directory);
             }
 
-            foreach (var discovered in PluginDirectoryScanner.Scan(directory))
-            {
-                await LoadFolderAsync(discovered, cancellationToken).ConfigureAwait(false);
-            }
-
+            // Watch before the first scan: a folder swapped in while the others load (e.g. by a sync on start) is
+            // then reloaded rather than missed until its next change.
             if (Options.WatchForChanges)
             {
                 Directory.CreateDirectory(directory);
                 _watcher = new PluginDirectoryWatcher(directory, Options.ReloadDebounce, OnFolderChangedAsync, _logger);
+            }
+
+            foreach (var discovered in PluginDirectoryScanner.Scan(directory))
+            {
+                await LoadFolderAsync(discovered, cancellationToken).ConfigureAwait(false);
             }
         }
 
