@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using Plugboard.Cli.Cache;
 using Plugboard.Cli.CommandPlugins;
+using Plugboard.Cli.Conformance;
 using Plugboard.Cli.Console;
 using Plugboard.Cli.Keys;
 using Plugboard.Cli.Locking;
@@ -86,6 +87,7 @@ internal static class PlugboardCli
         root.Add(SyncCommand.Create(context));
         root.Add(CacheCommand.Create(context));
         root.Add(LockCommand.Create(context));
+        root.Add(TestCommand.Create(context));
         root.Add(VersionCommand.Create(context));
 
         // Names are known only once every built-in command is added; the plugin commands refuse them as plugin ids.
