@@ -12,7 +12,14 @@ internal static class CallTracking
 {
     private static readonly ConcurrentDictionary<Type, Func<object, PluginGeneration, object>?> Wrappers = new();
 
-    /// <summary>Arranges for <paramref name="generation"/>'s count to be released when <paramref name="result"/> is done.</summary>
+    /// <summary>
+    /// Arranges for <paramref name="generation"/>'s count to be released when <paramref name="result"/> is
+    /// done, for a result only known as an object (the reflection-based routing object, and compiled ones
+    /// for a method returning one of its own type parameters).
+    /// </summary>
+    /// <param name="returnType">The method's return type, which says how to track a value type.</param>
+    /// <param name="result">What the method returned.</param>
+    /// <param name="generation">The version the call counted itself in on.</param>
     public static object? ReleaseWhenDone(Type returnType, object? result, PluginGeneration generation)
     {
         switch (result)
@@ -21,7 +28,7 @@ internal static class CallTracking
                 generation.Exit();
                 return null;
             case Task task:
-                ReleaseWhenDone(task, generation);
+                ReleaseTaskWhenDone(task, generation);
                 return task;
         }
 
@@ -35,9 +42,10 @@ internal static class CallTracking
         return wrapper(result, generation);
     }
 
-    private static void ReleaseWhenDone(Task task, PluginGeneration generation)
+    /// <summary>Releases the count when <paramref name="task"/> completes (at once when it is null or done).</summary>
+    public static void ReleaseTaskWhenDone(Task? task, PluginGeneration generation)
     {
-        if (task.IsCompleted)
+        if (task is null || task.IsCompleted)
         {
             generation.Exit();
             return;
@@ -52,11 +60,64 @@ internal static class CallTracking
             TaskScheduler.Default);
     }
 
+    /// <summary>For a result declared as an object or an interface: tracks it if it is in fact a task.</summary>
+    public static void ReleaseIfTaskWhenDone(object? result, PluginGeneration generation)
+    {
+        if (result is Task task)
+        {
+            ReleaseTaskWhenDone(task, generation);
+        }
+        else
+        {
+            generation.Exit();
+        }
+    }
+
+    /// <summary>Releases the count when <paramref name="valueTask"/> completes; returns what the caller gets instead.</summary>
+    public static ValueTask TrackValueTask(ValueTask valueTask, PluginGeneration generation)
+    {
+        if (valueTask.IsCompleted)
+        {
+            generation.Exit();
+            return valueTask;
+        }
+
+        var task = valueTask.AsTask();
+        ReleaseTaskWhenDone(task, generation);
+        return new ValueTask(task);
+    }
+
+    /// <summary>Releases the count when <paramref name="valueTask"/> completes; returns what the caller gets instead.</summary>
+    public static ValueTask<T> TrackValueTaskOf<T>(ValueTask<T> valueTask, PluginGeneration generation)
+    {
+        if (valueTask.IsCompleted)
+        {
+            generation.Exit();
+            return valueTask;
+        }
+
+        var task = valueTask.AsTask();
+        ReleaseTaskWhenDone(task, generation);
+        return new ValueTask<T>(task);
+    }
+
+    /// <summary>Keeps the count until the sequence's enumeration ends; returns what the caller gets instead.</summary>
+    public static IAsyncEnumerable<T>? TrackAsyncEnumerable<T>(IAsyncEnumerable<T>? sequence, PluginGeneration generation)
+    {
+        if (sequence is null)
+        {
+            generation.Exit();
+            return null;
+        }
+
+        return new LeasedAsyncEnumerable<T>(sequence, generation);
+    }
+
     private static Func<object, PluginGeneration, object>? CreateWrapper(Type returnType)
     {
         if (returnType == typeof(ValueTask))
         {
-            return TrackValueTask;
+            return BoxedValueTask;
         }
 
         if (!returnType.IsGenericType)
@@ -65,8 +126,8 @@ internal static class CallTracking
         }
 
         var definition = returnType.GetGenericTypeDefinition();
-        var name = definition == typeof(ValueTask<>) ? nameof(TrackValueTaskOf)
-            : definition == typeof(IAsyncEnumerable<>) ? nameof(TrackAsyncEnumerable)
+        var name = definition == typeof(ValueTask<>) ? nameof(BoxedValueTaskOf)
+            : definition == typeof(IAsyncEnumerable<>) ? nameof(BoxedAsyncEnumerable)
             : null;
         if (name is null)
         {
@@ -78,36 +139,17 @@ internal static class CallTracking
         return method.CreateDelegate<Func<object, PluginGeneration, object>>();
     }
 
-    private static object TrackValueTask(object result, PluginGeneration generation)
-    {
-        var valueTask = (ValueTask)result;
-        if (valueTask.IsCompleted)
-        {
-            generation.Exit();
-            return result;
-        }
+    // The value tasks are boxed to go back through reflection, and consumed once by the caller.
+#pragma warning disable CA2012
+    private static object BoxedValueTask(object result, PluginGeneration generation) =>
+        TrackValueTask((ValueTask)result, generation);
 
-        var task = valueTask.AsTask();
-        ReleaseWhenDone(task, generation);
-        return new ValueTask(task);
-    }
+    private static object BoxedValueTaskOf<T>(object result, PluginGeneration generation) =>
+        TrackValueTaskOf((ValueTask<T>)result, generation);
+#pragma warning restore CA2012
 
-    private static object TrackValueTaskOf<T>(object result, PluginGeneration generation)
-    {
-        var valueTask = (ValueTask<T>)result;
-        if (valueTask.IsCompleted)
-        {
-            generation.Exit();
-            return result;
-        }
-
-        var task = valueTask.AsTask();
-        ReleaseWhenDone(task, generation);
-        return new ValueTask<T>(task);
-    }
-
-    private static object TrackAsyncEnumerable<T>(object result, PluginGeneration generation) =>
-        new LeasedAsyncEnumerable<T>((IAsyncEnumerable<T>)result, generation);
+    private static object BoxedAsyncEnumerable<T>(object result, PluginGeneration generation) =>
+        TrackAsyncEnumerable((IAsyncEnumerable<T>)result, generation)!;
 }
 
 /// <summary>

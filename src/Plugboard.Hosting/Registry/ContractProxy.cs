@@ -1,42 +1,28 @@
-using System.Reflection;
-
 namespace Plugboard.Hosting;
 
 /// <summary>
-/// The stable object <see cref="IPluginRegistry{TContract}.Get"/> returns: each call looks up the
-/// plugin's current version, counts itself in flight on it, forwards, and counts itself out when the
-/// call has finished (see <see cref="CallTracking"/>), so a hot reload never cuts a call short.
+/// Creates the stable objects <see cref="IPluginRegistry{TContract}.Get"/> returns for one contract: each
+/// call counts itself in flight on the plugin's current version, forwards, and counts itself out when it
+/// has really finished (see <see cref="CallTracking"/>), so a hot reload never cuts a call short. They are
+/// instances of a class compiled once for the contract (<see cref="ContractProxyEmitter"/>), which calls
+/// the plugin directly; when the platform has no dynamic code or the contract has a shape that class
+/// cannot take, they are the reflection-based <see cref="DispatchContractProxy{TContract}"/>.
 /// </summary>
 /// <typeparam name="TContract">The contract interface.</typeparam>
-internal class ContractProxy<TContract> : DispatchProxy where TContract : class
+internal static class ContractProxy<TContract> where TContract : class
 {
-    private PluginRegistry<TContract> _registry = null!;
-    private string _id = null!;
+    private static readonly Func<PluginSlot, TContract>? Compiled;
 
-    public static TContract Create(PluginRegistry<TContract> registry, string id)
-    {
-        var proxy = Create<TContract, ContractProxy<TContract>>();
-        var self = (ContractProxy<TContract>)(object)proxy;
-        self._registry = registry;
-        self._id = id;
-        return proxy;
-    }
+    static ContractProxy() =>
+        Compiled = (Func<PluginSlot, TContract>?)ContractProxyEmitter.TryEmit(typeof(TContract), out NotCompiledBecause);
 
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-    {
-        ArgumentNullException.ThrowIfNull(targetMethod);
-        var generation = _registry.Enter(_id);
-        object? result;
-        try
-        {
-            result = targetMethod.Invoke(generation.Instance, BindingFlags.DoNotWrapExceptions, binder: null, args, culture: null);
-        }
-        catch
-        {
-            generation.Exit();
-            throw;
-        }
+    /// <summary>Why the contract's routing objects are reflection-based; null when they are compiled.</summary>
+    public static readonly string? NotCompiledBecause;
 
-        return CallTracking.ReleaseWhenDone(targetMethod.ReturnType, result, generation);
-    }
+    /// <summary>Whether the contract's routing objects are compiled ones.</summary>
+    public static bool IsCompiled => Compiled is not null;
+
+    /// <summary>Creates the routing object of one plugin id.</summary>
+    public static TContract Create(PluginSlot slot) =>
+        Compiled is { } create ? create(slot) : DispatchContractProxy<TContract>.Create(slot);
 }

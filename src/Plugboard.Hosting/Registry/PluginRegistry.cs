@@ -17,37 +17,43 @@ internal interface IContractRegistry
 
 /// <summary>The registry of one contract; the host attaches the entries that serve it.</summary>
 /// <typeparam name="TContract">The contract interface.</typeparam>
-internal sealed class PluginRegistry<TContract>(ContractDescriptor contract, Func<string?> pluginsDirectory) : IPluginRegistry<TContract>, IContractRegistry
+internal sealed class PluginRegistry<TContract> : IPluginRegistry<TContract>, IContractRegistry
     where TContract : class
 {
-    private readonly ConcurrentDictionary<string, PluginEntry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TContract> _proxies = new(StringComparer.Ordinal);
+    private static readonly Func<PluginSlot, TContract> CreateProxy = ContractProxy<TContract>.Create;
+    private readonly ConcurrentDictionary<string, PluginSlot> _slots = new(StringComparer.Ordinal);
+    private readonly Func<string?> _pluginsDirectory;
+    private readonly Func<string, PluginNotAvailableException> _notAvailable;
 
-    public ContractDescriptor Contract { get; } = contract;
+    public PluginRegistry(ContractDescriptor contract, Func<string?> pluginsDirectory)
+    {
+        Contract = contract;
+        _pluginsDirectory = pluginsDirectory;
+        _notAvailable = NotAvailable;
+    }
+
+    public ContractDescriptor Contract { get; }
 
     public string ContractId => Contract.Id;
 
-    public IReadOnlyCollection<string> Ids => _entries.Values.Where(e => e.Current is not null).Select(e => e.Id).Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyCollection<string> Ids => Entries.Where(e => e.Current is not null).Select(e => e.Id).Order(StringComparer.Ordinal).ToList();
 
-    public IReadOnlyList<PluginStatus> Statuses => _entries.Values.Select(e => e.Snapshot()).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<PluginStatus> Statuses => Entries.Select(e => e.Snapshot()).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
 
     public event EventHandler<PluginChangedEventArgs>? Changed;
 
-    public bool Exists(string id) => _entries.TryGetValue(id, out var entry) && entry.Current is not null;
+    private IEnumerable<PluginEntry> Entries => _slots.Values.Select(s => s.Entry).OfType<PluginEntry>();
 
-    public TContract Get(string id)
-    {
-        if (!Exists(id))
-        {
-            throw NotAvailable(id);
-        }
+    public bool Exists(string id) => EntryOf(id)?.Current is not null;
 
-        return _proxies.GetOrAdd(id, static (key, registry) => ContractProxy<TContract>.Create(registry, key), this);
-    }
+    public TContract Get(string id) =>
+        _slots.TryGetValue(id, out var slot) && slot.Entry?.Current is not null
+            ? slot.Proxy(CreateProxy)
+            : throw NotAvailable(id);
 
     public bool TryGet(string id, [NotNullWhen(true)] out TContract? plugin)
     {
-        plugin = Exists(id) ? Get(id) : null;
+        plugin = _slots.TryGetValue(id, out var slot) && slot.Entry?.Current is not null ? slot.Proxy(CreateProxy) : null;
         return plugin is not null;
     }
 
@@ -57,28 +63,35 @@ internal sealed class PluginRegistry<TContract>(ContractDescriptor contract, Fun
         return new PluginLease<TContract>(generation, (TContract)generation.Instance);
     }
 
-    public Type? GetConfigType(string id) =>
-        _entries.TryGetValue(id, out var entry) ? entry.Current?.Loaded.ConfigType : null;
+    public Type? GetConfigType(string id) => EntryOf(id)?.Current?.Loaded.ConfigType;
 
-    public PluginStatus GetStatus(string id) =>
-        _entries.TryGetValue(id, out var entry)
-            ? entry.Snapshot()
-            : throw NotAvailable(id);
+    public PluginStatus GetStatus(string id) => EntryOf(id)?.Snapshot() ?? throw NotAvailable(id);
 
     /// <summary>Counts a call in on the plugin's current version.</summary>
     /// <exception cref="PluginNotAvailableException">The plugin is not active.</exception>
     public PluginGeneration Enter(string id) =>
-        (_entries.TryGetValue(id, out var entry) ? entry.Enter() : null) ?? throw NotAvailable(id);
+        _slots.TryGetValue(id, out var slot) ? slot.Enter() : throw NotAvailable(id);
 
-    public void Attach(PluginEntry entry) => _entries[entry.Id] = entry;
+    /// <summary>The slot of an id, for routing objects (created when the id is first attached).</summary>
+    public PluginSlot? SlotOf(string id) => _slots.GetValueOrDefault(id);
 
-    public void Detach(PluginEntry entry) => ((ICollection<KeyValuePair<string, PluginEntry>>)_entries).Remove(new(entry.Id, entry));
+    public void Attach(PluginEntry entry) => _slots.GetOrAdd(entry.Id, static (id, notAvailable) => new PluginSlot(id, notAvailable), _notAvailable).Attach(entry);
+
+    public void Detach(PluginEntry entry)
+    {
+        if (_slots.TryGetValue(entry.Id, out var slot))
+        {
+            slot.Detach(entry);
+        }
+    }
 
     public void RaiseChanged(PluginChangedEventArgs args) => Changed?.Invoke(this, args);
 
+    private PluginEntry? EntryOf(string id) => _slots.TryGetValue(id, out var slot) ? slot.Entry : null;
+
     private PluginNotAvailableException NotAvailable(string id)
     {
-        if (_entries.TryGetValue(id, out var entry))
+        if (EntryOf(id) is { } entry)
         {
             var status = entry.Snapshot();
             var why = status.Error ?? status.Verification?.Reason ?? $"it is {status.Phase.ToString().ToLowerInvariant()}";
@@ -87,7 +100,7 @@ internal sealed class PluginRegistry<TContract>(ContractDescriptor contract, Fun
 
         var active = Ids;
         var known = active.Count == 0 ? "no plugin is active for it" : "active: " + string.Join(", ", active);
-        var folder = pluginsDirectory();
+        var folder = _pluginsDirectory();
         return new PluginNotAvailableException(
             id,
             $"no plugin '{id}' for contract {ContractId} ({known}); check the id" +
