@@ -235,7 +235,7 @@ public static class PluginServer
                     // A broken pipe is an end of input too.
                 }
 
-                logger.LogInformation("stdin closed: the host is gone; stopping.");
+                logger.LogInformation("stdin closed: the host is stopping this plugin, or is gone; stopping.");
                 stop();
             },
             CancellationToken.None,

@@ -149,7 +149,7 @@ public abstract class RpcPluginConnection : IAsyncDisposable
         string? reason;
         lock (_gate)
         {
-            state = _state.ToString().ToLowerInvariant();
+            state = _state == RpcPluginState.NotServing ? "not serving" : _state.ToString().ToLowerInvariant();
             reason = _reason;
         }
 
