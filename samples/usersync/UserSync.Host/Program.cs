@@ -8,16 +8,24 @@ using UserSync;
 using UserSync.Host;
 
 // The UserSync host: imports users and departments from every data-source plugin it finds.
-//   dotnet UserSync.Host.dll [--Plugboard:PluginsDirectory DIR] [--data DIR]
+//   dotnet UserSync.Host.dll [--Plugboard:PluginsDirectory DIR] [--data DIR] [--config FILE]
 // Settings come from appsettings.json, environment variables (Plugboard__...) and the command line.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+if (builder.Configuration["config"] is { } settingsFile)
+{
+    // --config FILE: a further settings file, e.g. appsettings.remote.json; environment and command line still win.
+    builder.Configuration.AddJsonFile(Path.GetFullPath(settingsFile)).AddEnvironmentVariables().AddCommandLine(args);
+}
+
 var dataDirectory = Path.GetFullPath(builder.Configuration["data"] ?? "data");
 
 // The demo's HTTP directory, as an HR system's API would be; custom-http reads it.
 var apiToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 await using var directoryApi = await DirectoryApi.StartAsync(Path.Combine(dataDirectory, "http-directory.json"), apiToken, CancellationToken.None);
 
+// With a Plugboard:Sources section, plugins come from the sources' cache (see RemotePlugins.cs).
+var remotePlugins = RemotePlugins.AddIfConfigured(builder);
 builder.Services
     .AddPlugboard(builder.Configuration.GetSection("Plugboard"), options =>
     {
@@ -28,13 +36,21 @@ builder.Services
         var ldif = options.Plugins["custom-ldif"].Configuration ??= new JsonObject();
         ldif["path"] = Path.Combine(dataDirectory, "directory.ldif");
     })
-    .AddContract<IDataSource>()
+    // In-process plugins implement IDataSource directly; process and endpoint plugins are reached
+    // over gRPC and handed out as a DataSourceRpcClient implementing the same interface.
+    .AddRpcContract<IDataSource>(invoker => new UserSync.Rpc.DataSourceRpcClient(invoker))
     .AddBuiltIn<IDataSource, LocalCsvDataSource>("local");
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSingleton<UserSyncJob>();
 
 using var host = builder.Build();
+remotePlugins?.ListenForSyncOnStart(host.Services);
 await host.StartAsync();
+if (remotePlugins is not null)
+{
+    await remotePlugins.WaitForSyncOnStartAsync(host.Services, TimeSpan.FromMinutes(2), CancellationToken.None);
+}
+
 var logger = host.Services.GetRequiredService<ILogger<UserSyncJob>>();
 foreach (var status in host.Services.GetRequiredService<IPluginRegistry<IDataSource>>().Statuses)
 {
