@@ -18,6 +18,11 @@ publish() { # project-dir plugin-id
 }
 publish CustomHttp custom-http
 publish CustomLdif custom-ldif
+# An out-of-process C# plugin (gRPC, started by the host) and one written in Node.js.
+publish CSharpProcess custom-csv-process
+echo "installing plugin custom-node-directory" >&2
+(cd "$here/plugins/node-datasource" && npm ci --no-audit --no-fund --loglevel=error >&2)
+cp -r "$here/plugins/node-datasource" "$work/plugins/custom-node-directory"
 
 cd "$here"
 dotnet "$work/host/UserSync.Host.dll" --Plugboard:PluginsDirectory "$work/plugins" --data "$here/data" \
