@@ -20,7 +20,7 @@ internal static class RpcScenario
     private static readonly Method<StringValue, StringValue> Echo =
         new(MethodType.Unary, "bench.v1.Echo", "Echo", StringValue.Parser, StringValue.Parser);
 
-    public static async Task RunAsync(string workDirectory, int calls)
+    public static async Task RunAsync(string workDirectory, string repository, int calls)
     {
         var root = Path.Combine(workDirectory, "rpc");
         Directory.CreateDirectory(root);
@@ -63,6 +63,8 @@ internal static class RpcScenario
             return last!;
         }, Math.Max(100, calls / 100));
         Figure.Print(Name, "inproc_p50_us", local.P50 / 1000, "us");
+
+        await ProcessStart.RunAsync(root, repository, rounds: 5);
     }
 
     /// <summary>Per-call latency after a warm-up, in microseconds.</summary>
