@@ -161,6 +161,43 @@ public sealed class SyncAndCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task An_s3_source_is_a_known_type_whose_own_settings_are_checked()
+    {
+        _sandbox.WriteFile("work/plugboard.yaml", """
+            Plugboard:
+              Sources:
+                CacheDirectory: ../cache
+                Sources:
+                  - Name: bucket
+                    Type: s3
+                    Settings:
+                      region: eu-west-1
+            """);
+
+        var result = await CliRunner.RunAsync(_sandbox, "sync");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Source 'bucket': Settings:Bucket is required", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not known", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_s3_cache_section_is_used_and_checked_like_a_host_does()
+    {
+        WriteYamlConfig(extraSource: """
+              Cache:
+                S3:
+                  Region: eu-west-1
+            """);
+
+        var result = await CliRunner.RunAsync(_sandbox, "cache", "list");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("section Plugboard:Cache:S3, is invalid", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Bucket is required", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Broken_yaml_names_the_file_and_line()
     {
         _sandbox.WriteFile("work/plugboard.yaml", "Plugboard:\n  Sources: [unclosed\n");

@@ -25,7 +25,9 @@ internal static class CacheCommand
         context.SetAction(command, async (parse, cancellationToken) =>
         {
             var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
-            var cache = new CacheStore(configuration.Sources.CacheDirectory);
+            using var loggerFactory = StderrLoggerProvider.CreateFactory(context.Console, parse.GetValue(context.Verbose));
+            using var sources = SourcesRuntime.Create(configuration, loggerFactory);
+            var cache = sources.Cache;
             var index = await cache.ReadIndexAsync(cancellationToken);
             var entries = index.Entries.OrderBy(e => e.Id, StringComparer.Ordinal).ThenBy(e => e.Source, StringComparer.OrdinalIgnoreCase).ThenBy(e => e.Version, StringComparer.Ordinal).ToList();
             if (parse.GetValue(json))
@@ -87,7 +89,9 @@ internal static class CacheCommand
         context.SetAction(command, async (parse, cancellationToken) =>
         {
             var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
-            var cache = new CacheStore(configuration.Sources.CacheDirectory);
+            using var loggerFactory = StderrLoggerProvider.CreateFactory(context.Console, parse.GetValue(context.Verbose));
+            using var sources = SourcesRuntime.Create(configuration, loggerFactory);
+            var cache = sources.Cache;
             var dry = parse.GetValue(dryRun);
             GarbageCollectionResult result;
             IReadOnlyList<string> items = [];

@@ -150,6 +150,12 @@ internal sealed class PlugboardConfiguration
             source.TrustedKeys = Resolve(source.TrustedKeys);
             source.CaBundle = Resolve(source.CaBundle);
             source.Credentials.TokenFile = Resolve(source.Credentials.TokenFile);
+
+            // Settings of other source types (s3) that name files: accessKeyFile, secretKeyFile, caBundle, ….
+            foreach (var key in source.Settings.Keys.Where(k => k.EndsWith("File", StringComparison.OrdinalIgnoreCase) || k.Equals("caBundle", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                source.Settings[key] = Resolve(source.Settings[key])!;
+            }
         }
     }
 }

@@ -13,7 +13,8 @@ internal static class SyncReport
     {
         var console = context.Console;
         using var loggerFactory = StderrLoggerProvider.CreateFactory(console, verbose);
-        var runner = SyncRunner.Create(configuration.Sources, loggerFactory);
+        using var sources = SourcesRuntime.Create(configuration, loggerFactory, checkSources: true);
+        var runner = sources.CreateRunner(configuration, loggerFactory);
         var configured = configuration.Sources.Sources.Select(s => s.Name).ToList();
         var names = syncOptions.Sources?.ToList() ?? configured;
         if (names.FirstOrDefault(n => !configured.Contains(n, StringComparer.OrdinalIgnoreCase)) is { } unknown)
@@ -21,7 +22,6 @@ internal static class SyncReport
             var hint = ClosestName.Find(unknown, configured) is { } closest ? $" Did you mean '{closest}'?" : string.Empty;
             throw CliException.Usage($"No source is named '{unknown}'.{hint} {configuration.Describe()} configures: {(configured.Count == 0 ? "no source" : string.Join(", ", configured))}.");
         }
-
 
         SyncRun run;
         if (console.IsTerminal && !json && names.Count > 0)
