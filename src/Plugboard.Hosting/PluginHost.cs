@@ -66,7 +66,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
     public IReadOnlyList<PluginStatus> Statuses =>
         _entriesByOrigin.Values.Select(e => e.Snapshot()).OrderBy(s => s.Id, StringComparer.Ordinal).ThenBy(s => s.Origin, StringComparer.Ordinal).ToList();
 
-    /// <summary>Raised when any plugin is added, replaced, removed or fails.</summary>
+    /// <summary>Raised when any plugin is added, replaced, removed or fails, and when its runtime reports it stops or resumes serving.</summary>
     public event EventHandler<PluginChangedEventArgs>? Changed;
 
     /// <summary>
@@ -592,6 +592,9 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
             }
 
             Raise(entry, new PluginChangedEventArgs(id, previous is null ? PluginChangeKind.Added : PluginChangeKind.Replaced, version, previous?.Version, null));
+
+            // After Added/Replaced, so that a plugin that already went down during Init shows as such next.
+            entry.ReplaceHealthWatch(new PluginHealthWatch(generation, (g, health) => ApplyHealth(entry, g, health)))?.Dispose();
             if (previous is not null)
             {
                 _ = Retire(previous);
@@ -673,6 +676,37 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
         Raise(entry, new PluginChangedEventArgs(entry.Id, PluginChangeKind.Failed, version, stillActive?.Version, message));
     }
 
+    // Runs on the thread pool, one report at a time per generation (see PluginHealthWatch); reports of a
+    // generation that is no longer the active one change nothing.
+    private void ApplyHealth(PluginEntry entry, PluginGeneration generation, PluginHealth health)
+    {
+        try
+        {
+            if (!entry.RecordHealth(generation, health, out var message))
+            {
+                return;
+            }
+
+            using var scope = _logger.BeginScope(new PluginLogScope(entry.Id, generation.Version));
+            if (health.IsServing)
+            {
+                _logger.LogInformation("Plugin {PluginId} {PluginVersion} is serving again: {Reason}", entry.Id, generation.Version, message);
+                Raise(entry, new PluginChangedEventArgs(entry.Id, PluginChangeKind.Recovered, generation.Version, null, message));
+            }
+            else
+            {
+                _logger.LogWarning(
+                    "Plugin {PluginId} {PluginVersion} is not serving; its status shows Failed until it serves again: {Reason}",
+                    entry.Id, generation.Version, health.Reason);
+                Raise(entry, new PluginChangedEventArgs(entry.Id, PluginChangeKind.Unhealthy, generation.Version, null, message));
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Recording the health of {PluginId} {PluginVersion} failed", entry.Id, generation.Version);
+        }
+    }
+
     private async Task<bool> DeactivateAsync(PluginEntry entry, string reason, CancellationToken cancellationToken)
     {
         await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -698,6 +732,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
 
         _owners.TryRemove(new(entry.Id, entry));
         var previous = entry.Swap(null);
+        entry.ReplaceHealthWatch(null)?.Dispose();
         if (previous is null)
         {
             return true;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Plugboard.Hosting.Rpc.Processes;
@@ -24,6 +25,7 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
     private Task? _supervision;
     private int _restarts;
     private int _stopped;
+    private string? _killedBecause;
 
     /// <summary>Creates the supervisor of <paramref name="command"/> run in <paramref name="directory"/>; nothing starts until <see cref="StartAsync"/>.</summary>
     public ProcessPluginConnection(string pluginId, PluginCommand command, string directory, RpcPluginOptions options, ILogger logger)
@@ -154,7 +156,11 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
             }
 
             crashesInARow = DateTimeOffset.UtcNow - process.StartedAt >= Options.RestartBackoffReset ? 1 : crashesInARow + 1;
-            var reason = $"its process (pid {process.Id}) {process.ExitSummary()}";
+            var killedBecause = Interlocked.Exchange(ref _killedBecause, null);
+            var what = killedBecause is null
+                ? $"its process (pid {process.Id}) {process.ExitSummary()}"
+                : $"its process (pid {process.Id}) stopped answering its health checks ({killedBecause}) and was killed";
+            var reason = $"{what}; restarting it in {Describe(BackoffDelay(crashesInARow))} (restart {Restarts + 1})";
             Publish(null, RpcPluginState.Restarting, reason);
             Logger.LogError("Plugin {PluginId} crashed: its process (pid {Pid}) {Exit} Restarting it.", PluginId, process.Id, process.DescribeExit());
             await process.DisposeAsync().ConfigureAwait(false);
@@ -219,7 +225,7 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
             catch (PluginStartException ex)
             {
                 attempt++;
-                SetState(RpcPluginState.Restarting, ex.Message);
+                SetState(RpcPluginState.Restarting, $"{ex.Message}; trying again in {Describe(BackoffDelay(attempt))} (restart {Restarts + 1})");
                 Logger.LogError("Plugin {PluginId} could not be restarted: {Message}", PluginId, ex.Message);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -232,8 +238,14 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
     private void OnUnhealthy(PluginProcess process, string problem)
     {
         Logger.LogError("Plugin {PluginId}: {Problem}; killing its process (pid {Pid}) to restart it.", PluginId, problem, process.Id);
+        Volatile.Write(ref _killedBecause, problem);
         process.Kill();
     }
+
+    private static string Describe(TimeSpan delay) =>
+        delay < TimeSpan.FromSeconds(1)
+            ? $"{delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms"
+            : $"{delay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
 
     private TimeSpan BackoffDelay(int attempt)
     {

@@ -1,3 +1,4 @@
+using Plugboard.Hosting.Runtimes;
 using Plugboard.Manifests;
 
 namespace Plugboard.Hosting;
@@ -18,6 +19,9 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
     private PluginMetadata _metadata = PluginMetadata.Empty;
     private string? _error;
     private IReadOnlyList<PluginError> _errors = [];
+    private PluginHealth _health = PluginHealth.Serving;
+    private string? _healthError;
+    private PluginHealthWatch? _healthWatch;
 
     /// <summary>Serializes loads, reloads and unloads of this plugin.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
@@ -54,6 +58,9 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
     /// <summary>Puts <paramref name="next"/> in place (null to deactivate); returns the generation it replaced.</summary>
     public PluginGeneration? Swap(PluginGeneration? next) => Interlocked.Exchange(ref _current, next);
 
+    /// <summary>Puts in place the watch on the active generation's health (null: none); returns the one it replaced.</summary>
+    public PluginHealthWatch? ReplaceHealthWatch(PluginHealthWatch? next) => Interlocked.Exchange(ref _healthWatch, next);
+
     /// <summary>Records a transition of the version being loaded.</summary>
     public void Record(PluginPhase phase, string? version, string? reason = null, PluginMetadata? metadata = null, VerifyResult? verification = null)
     {
@@ -73,9 +80,60 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
             {
                 _error = null;
                 _errors = [];
+                _health = PluginHealth.Serving;
+                _healthError = null;
             }
 
             AddEvent(new PluginEvent(DateTimeOffset.UtcNow, phase, version, reason));
+        }
+    }
+
+    /// <summary>
+    /// Records what the runtime reports about the health of <paramref name="generation"/>: not serving shows as
+    /// <see cref="PluginPhase.Failed"/> with the reason in the error, serving again as <see cref="PluginPhase.Active"/>;
+    /// the generation stays in place either way.
+    /// </summary>
+    /// <param name="generation">The generation the report is about.</param>
+    /// <param name="health">The report.</param>
+    /// <param name="message">What to tell: the error when not serving, how it came back when serving.</param>
+    /// <returns>False when the report changes nothing or is stale (its generation is not the active one).</returns>
+    public bool RecordHealth(PluginGeneration generation, PluginHealth health, out string? message)
+    {
+        lock (_statusGate)
+        {
+            message = null;
+            if (!ReferenceEquals(Current, generation) || _health == health || (_health.IsServing && health.IsServing))
+            {
+                return false;
+            }
+
+            _health = health;
+            if (health.IsServing)
+            {
+                // A reload that failed meanwhile keeps its error; the one this plugin's health put there goes.
+                if (_error == _healthError)
+                {
+                    _error = null;
+                    _errors = [];
+                }
+
+                _healthError = null;
+                _phase = PluginPhase.Active;
+                message = health.Reason ?? "serving again";
+                AddEvent(new PluginEvent(DateTimeOffset.UtcNow, PluginPhase.Active, generation.Version, message));
+            }
+            else
+            {
+                message = $"{Id} {generation.Version} is not serving: {health.Reason}";
+                _healthError = message;
+                _error = message;
+                _errors = [];
+                _phase = PluginPhase.Failed;
+                AddEvent(new PluginEvent(DateTimeOffset.UtcNow, PluginPhase.Failed, generation.Version, message));
+            }
+
+            _version = generation.Version;
+            return true;
         }
     }
 

@@ -58,6 +58,6 @@ public interface IPluginRegistry<TContract> where TContract : class
     /// <summary>The status of every plugin known for this contract, active or not.</summary>
     IReadOnlyList<PluginStatus> Statuses { get; }
 
-    /// <summary>Raised when a plugin of this contract is added, replaced by a new version, removed or fails.</summary>
+    /// <summary>Raised when a plugin of this contract is added, replaced by a new version, removed or fails, and when it stops or resumes serving.</summary>
     event EventHandler<PluginChangedEventArgs>? Changed;
 }

@@ -11,7 +11,12 @@ public sealed record PluginStatus
     /// <summary>The version that is active, or else the version last tried; null when unknown.</summary>
     public string? Version { get; init; }
 
-    /// <summary>The phase. <see cref="PluginPhase.Active"/> even after a failed reload, as the previous version still serves.</summary>
+    /// <summary>
+    /// The phase. <see cref="PluginPhase.Active"/> even after a failed reload, as the previous version still serves.
+    /// <see cref="PluginPhase.Failed"/> (with <see cref="Error"/>) while the runtime of the active version reports it
+    /// is not serving — e.g. its process crashed and is being restarted — and <see cref="PluginPhase.Active"/> again
+    /// once it serves. The version stays loaded meanwhile and calls still go to it (an out-of-process runtime fails them at once, with the reason).
+    /// </summary>
     public required PluginPhase Phase { get; init; }
 
     /// <summary>Whether a version of the plugin is active and serving calls.</summary>
