@@ -77,9 +77,10 @@ internal sealed class RemotePlugins
             var run = await _syncedOnStart.Task.WaitAsync(deadline.Token);
             foreach (var source in run.Sources)
             {
+                // A failure was logged with its reason by the sync itself.
                 logger.LogInformation(
-                    "Source {Source}: {Status}, {Added} added, {Updated} updated, {Unchanged} unchanged, {Removed} removed{Error}",
-                    source.Source, source.Status, source.Added, source.Updated, source.Unchanged, source.Removed, source.Error is null ? "" : " — " + source.Error);
+                    "Synced on start: source {Source} {Status}, {Added} added, {Updated} updated, {Unchanged} unchanged, {Removed} removed",
+                    source.Source, source.Status, source.Added, source.Updated, source.Unchanged, source.Removed);
             }
 
             var host = services.GetRequiredService<PluginHost>();

@@ -232,7 +232,9 @@ public sealed class SyncRunner
             var message = ex is SourceException or LockConflictException or SourceConfigurationException or InvalidOperationException
                 ? ex.Message
                 : $"Source '{options.Name}': {ex.Message}";
-            _logger.LogError(ex, "Source {Source} failed to sync; its previous cache state is kept. {Error}", options.Name, message);
+            // An expected failure (unreachable, refused package, lock conflict) says all in its message: no stack trace for operators.
+            var expected = ex is SourceException or LockConflictException or SourceConfigurationException;
+            _logger.LogError(expected ? null : ex, "Source {Source} failed to sync; its previous cache state is kept. {Error}", options.Name, message);
             progress?.Report(new SyncProgress(options.Name, SyncStage.Failed, 0, listing?.Packages.Count ?? 0, message));
             return (new SourceSyncResult
             {
