@@ -13,7 +13,7 @@ internal static class PackCommand
         var directory = new Argument<string>("DIR") { Description = "The plugin folder (holding plugin.yaml)." };
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "The package file to write, or a folder to write {id}-{version}.pbpkg into. Default: {id}-{version}.pbpkg in the current folder.",
+            Description = "The package file to write, or a folder (existing, or ending in '/') to write {id}-{version}.pbpkg into. Default: {id}-{version}.pbpkg in the current folder.",
             HelpName = "FILE",
         };
         var sign = new Option<string?>("--sign") { Description = "Sign the package with this private key (PEM); writes FILE.sig next to it.", HelpName = "KEYFILE" };
@@ -82,6 +82,13 @@ internal static class PackCommand
     private static async Task<string> ResolveOutputAsync(string? output, string folder, CliEnvironment environment, CancellationToken cancellationToken)
     {
         var path = output is null ? environment.WorkingDirectory : environment.ResolvePath(output);
+
+        // "-o dist/" names a folder even before it exists.
+        if (output is not null && (output.EndsWith('/') || output.EndsWith(Path.DirectorySeparatorChar)))
+        {
+            Directory.CreateDirectory(path);
+        }
+
         if (!Directory.Exists(path))
         {
             return path;
