@@ -46,6 +46,17 @@ public sealed class PackAndVerifyTests : IDisposable
     }
 
     [Fact]
+    public async Task An_output_ending_in_a_slash_is_a_folder_created_for_the_package()
+    {
+        var folder = PluginFolders.Process(_sandbox, "src/hello");
+
+        var result = await CliRunner.RunAsync(_sandbox, "pack", folder, "-o", "dist/");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(Path.Combine(_sandbox.WorkingDirectory, "dist", "custom-hello-1.0.0.pbpkg")));
+    }
+
+    [Fact]
     public async Task A_package_signed_by_a_trusted_key_verifies_when_a_signature_is_required()
     {
         var folder = PluginFolders.Process(_sandbox, "src/hello");
