@@ -107,6 +107,24 @@ public sealed class RemoteLoadingTests : IAsyncLifetime
         Assert.Equal("v1 Ada", host.Registry<IGreeter>().Get("custom-reload").Greet("Ada"));
     }
 
+    [Fact]
+    public async Task A_retired_folder_left_in_the_current_view_by_an_interrupted_swap_is_never_loaded_and_is_cleared()
+    {
+        await SyncAsync();
+        var (current, _) = await UpdateCurrentAsync();
+        // What a swap killed between renaming the old folder aside and deleting it leaves behind.
+        var leftover = Path.Combine(current, ".retired-custom-reload.0123456789abcdef");
+        PublishedFixtures.CopyTo(PublishedFixtures.ReloadV2, leftover);
+
+        var host = await StartHostAsync(current);
+
+        Assert.Equal("1.0.0", host.GetStatus("custom-reload")!.Version);
+        Assert.Equal("v1 Ada", host.Registry<IGreeter>().Get("custom-reload").Greet("Ada"));
+        var (_, changed) = await UpdateCurrentAsync();
+        Assert.Empty(changed);
+        Assert.False(Directory.Exists(leftover));
+    }
+
     private async Task<SyncRun> SyncAsync(bool expectOk = true)
     {
         var run = await SyncRunner.Create(_repository.SourcesOptions(), _loggerFactory).SyncAsync();
