@@ -10,7 +10,7 @@ public sealed class Sandbox : IDisposable
 {
     public Sandbox()
     {
-        Root = Path.Combine(Path.GetTempPath(), "plugboard-cli-tests", Guid.NewGuid().ToString("N"));
+        Root = Path.Combine(Path.GetTempPath(), $"plugboard-cli-tests-{Guid.NewGuid():N}");
         Directory.CreateDirectory(WorkingDirectory);
         Directory.CreateDirectory(Home);
         Directory.CreateDirectory(BinDirectory);
