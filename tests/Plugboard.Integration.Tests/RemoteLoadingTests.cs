@@ -91,6 +91,27 @@ public sealed class RemoteLoadingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_plugin_removed_from_the_repository_is_unloaded_by_the_running_host_after_the_next_sync()
+    {
+        await SyncAsync();
+        var (current, _) = await UpdateCurrentAsync();
+        var host = await StartHostAsync(current);
+        Assert.True(host.Registry<IGreeter>().Exists("custom-hello"));
+
+        Directory.Delete(Path.Combine(_repository.Repo.Path, "plugins", "hello"), recursive: true);
+        _repository.Repo.Commit("remove custom-hello");
+        var run = await SyncAsync();
+        var (_, changed) = await UpdateCurrentAsync();
+
+        Assert.Equal(1, run.Sources.Single().Removed);
+        Assert.Equal(["custom-hello"], changed);
+        await Eventually.HoldsAsync(
+            () => !host.Registry<IGreeter>().Exists("custom-hello"),
+            () => $"custom-hello is {host.GetStatus("custom-hello")}{Environment.NewLine}{_logs}");
+        Assert.Equal("v1 Ada", host.Registry<IGreeter>().Get("custom-reload").Greet("Ada"));
+    }
+
+    [Fact]
     public async Task With_the_git_server_stopped_a_new_host_loads_every_plugin_from_the_cache()
     {
         await SyncAsync();
