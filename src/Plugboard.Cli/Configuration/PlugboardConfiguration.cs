@@ -85,7 +85,7 @@ internal sealed class PlugboardConfiguration
             var name = Path.GetFileName(file);
             if (file.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
             {
-                builder.Add(new YamlConfigurationSource { Path = name, Optional = false, ReloadOnChange = false, FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(directory) });
+                builder.AddYamlFile(file);
             }
             else
             {

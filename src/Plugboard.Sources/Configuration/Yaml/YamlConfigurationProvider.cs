@@ -2,14 +2,15 @@ using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Plugboard.Cli.Configuration;
+namespace Plugboard.Sources.Configuration.Yaml;
 
 /// <summary>
-/// Flattens a YAML document into configuration keys the way the JSON provider flattens JSON: mappings nest
+/// Reads a YAML configuration file. Flattens a YAML document into configuration keys the way the JSON provider flattens JSON: mappings nest
 /// with <c>:</c>, sequence items are numbered from 0, scalars are text, and <c>null</c> or <c>~</c> is an empty value.
 /// </summary>
-internal sealed class YamlConfigurationProvider(YamlConfigurationSource source) : FileConfigurationProvider(source)
+public sealed class YamlConfigurationProvider(YamlConfigurationSource source) : FileConfigurationProvider(source)
 {
+    /// <inheritdoc />
     public override void Load(Stream stream)
     {
         var stream2 = new YamlStream();
