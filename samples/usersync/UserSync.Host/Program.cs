@@ -14,8 +14,12 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 if (builder.Configuration["config"] is { } settingsFile)
 {
-    // --config FILE: a further settings file, e.g. appsettings.remote.json; environment and command line still win.
-    builder.Configuration.AddJsonFile(Path.GetFullPath(settingsFile)).AddEnvironmentVariables().AddCommandLine(args);
+    // --config FILE: a further settings file (JSON or YAML), e.g. appsettings.remote.json; environment and command line still win.
+    var full = Path.GetFullPath(settingsFile);
+    _ = full.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || full.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+        ? builder.Configuration.AddYamlFile(full)
+        : builder.Configuration.AddJsonFile(full);
+    builder.Configuration.AddEnvironmentVariables().AddCommandLine(args);
 }
 
 var dataDirectory = Path.GetFullPath(builder.Configuration["data"] ?? "data");
