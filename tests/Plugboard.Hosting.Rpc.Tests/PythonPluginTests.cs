@@ -160,8 +160,10 @@ public sealed partial class PythonPluginTests(ITestOutputHelper output)
         Assert.Contains("speaks app protocol 1; the host offered 2,3", stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_minimal_python_example_of_the_protocol_document_conforms_and_serves_its_user()
+    [Theory]
+    [InlineData(PluginTransport.UnixSocket)]
+    [InlineData(PluginTransport.Tcp)]
+    public async Task The_minimal_python_example_of_the_protocol_document_conforms_and_serves_its_user(PluginTransport transport)
     {
         await PythonPlugin.EnsureBuiltAsync();
         var python = await PythonPlugin.FindInterpreterAsync();
@@ -171,12 +173,12 @@ public sealed partial class PythonPluginTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(Path.Combine(folder.Path, "plugin.py"), example);
         CopyDirectory(PythonPlugin.Generated, Path.Combine(folder.Path, "gen"));
 
-        var report = await new PluginConformance(TestPlugins.Options(), _logger).RunAsync(folder.Path);
+        var report = await new PluginConformance(TestPlugins.Options(o => o.Transport = transport), _logger).RunAsync(folder.Path);
 
         output.WriteLine(report.ToString());
         Assert.True(report.Passed, report.ToString());
         Assert.Equal(AllChecks, report.Checks.Select(c => c.Name));
-        await using var provider = BuildHost();
+        await using var provider = BuildHost(transport: transport);
         var host = provider.GetRequiredService<PluginHost>();
         await host.StartAsync();
         var status = await host.LoadAsync(folder.Path);
@@ -185,13 +187,17 @@ public sealed partial class PythonPluginTests(ITestOutputHelper output)
         Assert.Equal("ada", user.UserName);
     }
 
-    private ServiceProvider BuildHost(Action<PlugboardOptions>? configure = null)
+    private ServiceProvider BuildHost(Action<PlugboardOptions>? configure = null, PluginTransport transport = PluginTransport.UnixSocket)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(_logger).SetMinimumLevel(LogLevel.Debug));
         services.AddPlugboard(options => configure?.Invoke(options))
             .AddRpcContract<IDataSource>(invoker => new DataSourceRpcClient(invoker))
-            .AddRpcRuntimes(options => options.HealthCheckInterval = TimeSpan.FromSeconds(1));
+            .AddRpcRuntimes(options =>
+            {
+                options.HealthCheckInterval = TimeSpan.FromSeconds(1);
+                options.Transport = transport;
+            });
         return services.BuildServiceProvider();
     }
 
