@@ -159,11 +159,14 @@ class _HealthService(health_pb2_grpc.HealthServicer):
     def __init__(self, names):
         self._statuses = {name: health_pb2.HealthCheckResponse.SERVING for name in names}
         self._changed = threading.Condition()
+        self._closed = False
 
-    def set_all(self, status):
+    def close(self):
+        """Answers NOT_SERVING from now on and ends every Watch, so that no call holds up the exit."""
         with self._changed:
             for name in self._statuses:
-                self._statuses[name] = status
+                self._statuses[name] = health_pb2.HealthCheckResponse.NOT_SERVING
+            self._closed = True
             self._changed.notify_all()
 
     def Check(self, request, context):
@@ -178,11 +181,15 @@ class _HealthService(health_pb2_grpc.HealthServicer):
         while context.is_active():
             with self._changed:
                 status = self._statuses.get(request.service, health_pb2.HealthCheckResponse.SERVICE_UNKNOWN)
-                if status == sent:
+                closed = self._closed
+                if status == sent and not closed:
                     self._changed.wait(timeout=1.0)  # wakes up to notice a cancelled call
                     continue
-            sent = status
-            yield health_pb2.HealthCheckResponse(status=status)
+            if status != sent:
+                sent = status
+                yield health_pb2.HealthCheckResponse(status=status)
+            if closed:
+                return
 
 
 def _bind(server, address):
@@ -274,7 +281,7 @@ def serve(plugin, services, service_names, max_workers=8):
         pass
 
     log.info("stopping: %s", reason[0])
-    health.set_all(health_pb2.HealthCheckResponse.NOT_SERVING)
+    health.close()
     # A short grace: the host waits about a second after closing stdin before it sends SIGTERM.
     server.stop(grace=0.5).wait()
     return 0
