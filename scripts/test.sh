@@ -12,7 +12,8 @@ log() { printf '\n== %s\n' "$*" >&2; }
 need_apt=()
 command -v git >/dev/null || need_apt+=(git)
 command -v node >/dev/null || need_apt+=(nodejs npm)
-command -v gcc >/dev/null || need_apt+=(gcc)
+# The Python process plugin sample (PythonPluginTests) runs on Debian's grpcio, installed for /usr/bin/python3.
+/usr/bin/python3 -c 'import grpc, grpc_tools.protoc, google.protobuf' 2>/dev/null || need_apt+=(python3-grpcio python3-grpc-tools python3-protobuf)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -26,6 +27,10 @@ for dir in tests/interop-node tests/Plugboard.Sources.S3.Tests/s3rver samples/us
     (cd "$dir" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
   fi
 done
+
+# Python gRPC stubs of the Python sample plugin, generated from proto/ into its git-ignored gen/.
+log "build.sh in samples/usersync/plugins/python-datasource"
+sh samples/usersync/plugins/python-datasource/build.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log "restore and build"
