@@ -50,6 +50,57 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes a folder so that it is never seen half-deleted under its own name: it is renamed to a hidden sibling
+    /// first (one atomic step), then deleted. A process stopped meanwhile leaves only the hidden folder, which nothing
+    /// loads and garbage collection removes. Needed wherever an existing folder is taken to be complete.
+    /// </summary>
+    public static void TryDeleteDirectoryAtomically(string path)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
+        if (name.StartsWith('.'))
+        {
+            TryDeleteDirectory(path);
+            return;
+        }
+
+        var aside = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path))!, $".{name}.deleting-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.Move(path, aside);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        TryDeleteDirectory(aside);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files that <see cref="WriteAsync"/> calls for <paramref name="path"/> left beside it when
+    /// their process was stopped before the rename. Only for files whose writers are all stopped (e.g. under the cache lock).
+    /// </summary>
+    public static void DeleteInterruptedWrites(string path)
+    {
+        var full = Path.GetFullPath(path);
+        DeleteInterruptedWritesIn(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.*.tmp");
+    }
+
+    /// <summary>Deletes the temporary files of interrupted <see cref="WriteAsync"/> calls into <paramref name="folder"/>, for any file name matching <paramref name="pattern"/>.</summary>
+    public static void DeleteInterruptedWritesIn(string folder, string pattern = ".*.tmp")
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var temp in Directory.EnumerateFiles(folder, pattern).ToList())
+        {
+            TryDelete(temp);
+        }
+    }
+
     public static void TryDeleteDirectory(string path)
     {
         try

@@ -1,4 +1,5 @@
 using Plugboard.Packaging;
+using Plugboard.Sources.Configuration;
 
 namespace Plugboard.Sources.Cache;
 
@@ -34,6 +35,22 @@ public sealed class CacheStore
 
     /// <summary>The folder of sync work files, emptied by each sync and by garbage collection.</summary>
     internal string TempDirectory => Path.Combine(CacheDirectory, "tmp");
+
+    /// <summary>
+    /// Deletes the work folders of syncs that were stopped before cleaning up. Only a sync holding the cache lock creates
+    /// folders in <see cref="TempDirectory"/>, so the caller, holding it, knows every folder found is dead; files there
+    /// (extraction copies of readers that take no lock) are left alone.
+    /// </summary>
+    internal void DeleteStaleWorkFolders()
+    {
+        if (Directory.Exists(TempDirectory))
+        {
+            foreach (var folder in Directory.EnumerateDirectories(TempDirectory).ToList())
+            {
+                AtomicFile.TryDeleteDirectory(folder);
+            }
+        }
+    }
 
     /// <summary>Reads the index.</summary>
     public Task<CacheIndex> ReadIndexAsync(CancellationToken cancellationToken = default) => Index.ReadAsync(cancellationToken);
@@ -129,6 +146,15 @@ public sealed class CacheStore
             blobs++;
         }
 
+        // Files a killed sync was writing when it stopped: under the cache lock no writer of them runs.
+        (Blobs as FileSystemBlobStore)?.DeleteInterruptedWrites();
+        if (Index is FileSystemCacheIndexStore indexFile)
+        {
+            AtomicFile.DeleteInterruptedWrites(indexFile.Path);
+        }
+
+        AtomicFile.DeleteInterruptedWrites(Path.Combine(CacheDirectory, PlugboardSourcesOptions.DefaultLockFileName));
+
         var keep = entries.Select(e => Path.GetFullPath(PluginDirectoryFor(e.Id, e.Version, e.PackageDigest))).ToHashSet(StringComparer.Ordinal);
         var folders = 0;
         if (Directory.Exists(PluginsDirectory))
@@ -139,7 +165,9 @@ public sealed class CacheStore
                 {
                     if (!keep.Contains(Path.GetFullPath(versionFolder)))
                     {
-                        AtomicFile.TryDeleteDirectory(versionFolder);
+                        // Renamed aside before deleting: extraction takes an existing folder as complete, so a folder cut
+                        // short by a kill must never stay under a name a later sync of the same version would reuse.
+                        AtomicFile.TryDeleteDirectoryAtomically(versionFolder);
                         folders++;
                     }
                 }

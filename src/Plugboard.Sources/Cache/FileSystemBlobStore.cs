@@ -53,6 +53,9 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
+    /// <summary>Deletes the half-written packages and signatures of stopped syncs (temporary files never renamed into place).</summary>
+    internal void DeleteInterruptedWrites() => AtomicFile.DeleteInterruptedWritesIn(Folder);
+
     /// <inheritdoc />
     public string? LocalPathOf(PackageDigest digest) => PathOf(digest);
 

@@ -83,6 +83,8 @@ public sealed class SyncRunner
 
         using (await CacheDirectoryLock.AcquireAsync(Cache.CacheDirectory, cancellationToken).ConfigureAwait(false))
         {
+            // What killed syncs fetched into their work folders would otherwise stay until a garbage collection.
+            Cache.DeleteStaleWorkFolders();
             var lockFile = await PluginLockFile.LoadAsync(_options.ResolvedLockFile, cancellationToken).ConfigureAwait(false);
             var relocked = Relock(lockFile, syncOptions.Relock);
             var index = await Cache.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
