@@ -203,12 +203,78 @@ public sealed class ContractProxyTests
     {
         await using var bench = await WorkbenchHost.StartAsync();
         var routing = bench.Routing(kind);
-        var during = -1;
+        var during = new List<int>();
 
-        routing.Run(() => during = bench.InFlight);
+        // The first call on a thread and the later ones are counted in different ways.
+        routing.Run(() => during.Add(bench.InFlight));
+        routing.Run(() => during.Add(bench.InFlight));
 
-        Assert.Equal(1, during);
+        Assert.Equal([1, 1], during);
         Assert.Equal(0, bench.InFlight);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Nested_synchronous_calls_each_count_in_flight(string kind)
+    {
+        await using var bench = await WorkbenchHost.StartAsync();
+        var routing = bench.Routing(kind);
+        var deepest = -1;
+        void Nest(int depth)
+        {
+            if (depth == 0)
+            {
+                deepest = bench.InFlight;
+                return;
+            }
+
+            routing.Run(() => Nest(depth - 1));
+        }
+
+        routing.Add(1, 1);
+        Nest(12); // deeper than the per-thread slots (8)
+
+        Assert.Equal(12, deepest);
+        Assert.Equal(0, bench.InFlight);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Unloading_waits_for_a_synchronous_call_running_on_another_thread(string kind)
+    {
+        await using var bench = await WorkbenchHost.StartAsync();
+        var routing = bench.Routing(kind);
+        var generation = bench.Current;
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var call = Task.Factory.StartNew(
+            () =>
+            {
+                routing.Add(1, 1);
+                routing.Run(() =>
+                {
+                    entered.Set();
+                    release.Wait();
+                });
+            },
+            TaskCreationOptions.LongRunning);
+        entered.Wait();
+
+        var unloading = bench.Host.UnloadAsync(WorkbenchHost.Id);
+        while (!generation.IsRetired)
+        {
+            await Task.Delay(10);
+        }
+
+        var completedWhileRunning = unloading.IsCompleted;
+        var inFlightWhileRunning = generation.InFlight;
+        release.Set();
+        await call;
+
+        Assert.True(await unloading.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.False(completedWhileRunning);
+        Assert.Equal(1, inFlightWhileRunning);
+        Assert.Equal(0, generation.InFlight);
     }
 
     [Theory]

@@ -10,13 +10,14 @@ namespace Plugboard.Hosting;
 /// Compiles, once per contract, the class of its routing objects. Each member of the contract (and of
 /// the interfaces it extends, default members included) becomes, in IL:
 /// <code>
-/// var g = slot.Enter();
-/// try { result = ((TContract)g.Instance).Member(args); }
-/// finally { g.Exit(); }          // synchronous results
-/// fault { g.Exit(); }            // tasks, value tasks, async sequences: then
+/// var g = slot.Enter();                            // slot.EnterSynchronous() for synchronous results
+/// try { result = Unsafe.As&lt;TContract&gt;(g.InstanceOf(typeof(TContract), ref verifiedSerial)).Member(args); }
+/// finally { g.Exit(); }                            // synchronous results
+/// fault { g.Exit(); }                              // tasks, value tasks, async sequences: then
 /// return CallTracking.Track(result, g);
 /// </code>
-/// which costs two interlocked operations and an interface call, where reflection boxes every argument.
+/// which costs an interface call and a few plain stores (see <see cref="SynchronousCalls"/>), or two
+/// interlocked operations for asynchronous results, where reflection boxes every argument.
 /// The class refers only to the contract's types and to this assembly's, never to a plugin's, so it
 /// keeps no plugin's load context alive.
 /// </summary>
@@ -28,8 +29,11 @@ internal static class ContractProxyEmitter
     private static readonly ConcurrentDictionary<AssemblyLoadContext, ProxyAssembly> Assemblies = new();
     private static readonly Lock EmitGate = new();
     private static readonly MethodInfo SlotEnter = typeof(PluginSlot).GetMethod(nameof(PluginSlot.Enter))!;
-    private static readonly MethodInfo GenerationInstance = typeof(PluginGeneration).GetProperty(nameof(PluginGeneration.Instance))!.GetMethod!;
+    private static readonly MethodInfo GenerationInstance = typeof(PluginGeneration).GetMethod(nameof(PluginGeneration.InstanceOf))!;
     private static readonly MethodInfo GenerationExit = typeof(PluginGeneration).GetMethod(nameof(PluginGeneration.Exit))!;
+    private static readonly MethodInfo SlotEnterSynchronous = typeof(PluginSlot).GetMethod(nameof(PluginSlot.EnterSynchronous))!;
+    private static readonly MethodInfo SynchronousInstance = typeof(SynchronousCall).GetMethod(nameof(SynchronousCall.InstanceOf))!;
+    private static readonly MethodInfo SynchronousExit = typeof(SynchronousCall).GetMethod(nameof(SynchronousCall.Exit))!;
     private static readonly MethodInfo GetTypeFromHandle = typeof(Type).GetMethod(nameof(Type.GetTypeFromHandle))!;
 
     private enum ResultKind
@@ -203,6 +207,7 @@ internal static class ContractProxyEmitter
                 typeof(object),
                 interfaces.ToArray());
             var slot = type.DefineField("_slot", typeof(PluginSlot), FieldAttributes.Private | FieldAttributes.InitOnly);
+            var verified = type.DefineField("_verifiedSerial", typeof(long), FieldAttributes.Private);
             var constructor = DefineConstructor(type, slot);
 
             foreach (var declaring in interfaces)
@@ -213,7 +218,7 @@ internal static class ContractProxyEmitter
                     // interface's members, which are implemented where that base interface is.
                     if (method.IsVirtual && !method.IsFinal && !method.IsPrivate)
                     {
-                        ImplementMethod(type, slot, declaring, method);
+                        ImplementMethod(type, slot, verified, contract, declaring, method);
                     }
                 }
             }
@@ -242,7 +247,7 @@ internal static class ContractProxyEmitter
             return constructor;
         }
 
-        private void ImplementMethod(TypeBuilder type, FieldInfo slot, Type declaring, MethodInfo method)
+        private void ImplementMethod(TypeBuilder type, FieldInfo slot, FieldInfo verified, Type contract, Type declaring, MethodInfo method)
         {
             if ((method.CallingConvention & CallingConventions.VarArgs) != 0)
             {
@@ -283,6 +288,11 @@ internal static class ContractProxyEmitter
 
             type.DefineMethodOverride(implementation, method);
 
+            // Fully optimized from the first call: tiering can hold a method at its first, unoptimized
+            // compilation for long while a process keeps compiling other code (a host loading plugins),
+            // and unoptimized, none of the small members it calls is inlined.
+            implementation.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
+
             var kind = Classify(method.ReturnType);
             if (kind == ResultKind.TypeParameter && (method.ReturnType.GenericParameterAttributes & GenericParameterAttributes.AllowByRefLike) != 0)
             {
@@ -291,18 +301,24 @@ internal static class ContractProxyEmitter
 
             var target = method.IsGenericMethodDefinition ? method.MakeGenericMethod(typeParameters) : method;
             var il = implementation.GetILGenerator();
-            var generation = il.DeclareLocal(typeof(PluginGeneration));
+            var synchronous = kind == ResultKind.Synchronous;
+            var call = il.DeclareLocal(synchronous ? typeof(SynchronousCall) : typeof(PluginGeneration));
             var result = returnType == typeof(void) ? null : il.DeclareLocal(returnType);
 
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, slot);
-            il.Emit(OpCodes.Call, SlotEnter);
-            il.Emit(OpCodes.Stloc, generation);
+            il.Emit(OpCodes.Call, synchronous ? SlotEnterSynchronous : SlotEnter);
+            il.Emit(OpCodes.Stloc, call);
 
             il.BeginExceptionBlock();
-            il.Emit(OpCodes.Ldloc, generation);
-            il.Emit(OpCodes.Call, GenerationInstance);
-            il.Emit(OpCodes.Castclass, declaring);
+            // The instance is checked to implement the contract once per generation (InstanceOf), not
+            // cast on every call: the interface call below takes it as it is.
+            il.Emit(synchronous ? OpCodes.Ldloca : OpCodes.Ldloc, call);
+            il.Emit(OpCodes.Ldtoken, contract);
+            il.Emit(OpCodes.Call, GetTypeFromHandle);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldflda, verified);
+            il.Emit(OpCodes.Call, synchronous ? SynchronousInstance : GenerationInstance);
             for (var i = 1; i <= parameters.Length; i++)
             {
                 EmitLoadArgument(il, i);
@@ -314,21 +330,23 @@ internal static class ContractProxyEmitter
                 il.Emit(OpCodes.Stloc, result);
             }
 
-            if (kind == ResultKind.Synchronous)
+            if (synchronous)
             {
                 il.BeginFinallyBlock();
+                il.Emit(OpCodes.Ldloca, call);
+                il.Emit(OpCodes.Call, SynchronousExit);
             }
             else
             {
                 // Only when the call throws: otherwise the result's completion releases the count.
                 il.BeginFaultBlock();
+                il.Emit(OpCodes.Ldloc, call);
+                il.Emit(OpCodes.Call, GenerationExit);
             }
 
-            il.Emit(OpCodes.Ldloc, generation);
-            il.Emit(OpCodes.Call, GenerationExit);
             il.EndExceptionBlock();
 
-            EmitReturn(il, kind, method.ReturnType, returnType, typeParameters, result, generation);
+            EmitReturn(il, kind, method.ReturnType, returnType, typeParameters, result, call);
         }
 
         private static void EmitReturn(ILGenerator il, ResultKind kind, Type declaredReturnType, Type returnType, Type[] typeParameters, LocalBuilder? result, LocalBuilder generation)

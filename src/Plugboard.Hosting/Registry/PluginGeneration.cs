@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Plugboard.Hosting.Runtimes;
 
 namespace Plugboard.Hosting;
@@ -9,9 +10,16 @@ namespace Plugboard.Hosting;
 /// </summary>
 internal sealed class PluginGeneration(LoadedPlugin loaded, string version, PluginMetadata metadata, VerifyResult verification, CancellationTokenSource stopping)
 {
+    private const int MaxPollMilliseconds = 100;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Read on every call; the runtime's property is virtual. Dropped once drained, so that nothing here
+    // keeps the plugin's code alive after it is unloaded.
+    private object? _instance = loaded.Implementation;
     private int _inFlight;
     private int _retired;
+    private static long _serials;
+    private int _polling;
 
     public LoadedPlugin Loaded { get; } = loaded;
 
@@ -19,7 +27,10 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
 
     public string Version { get; } = version;
 
-    public object Instance => Loaded.Implementation;
+    /// <summary>A number no other generation in the process has, never 0.</summary>
+    public long Serial { get; } = Interlocked.Increment(ref _serials);
+
+    public object Instance => _instance ?? Loaded.Implementation;
 
     public PluginMetadata Metadata { get; } = metadata;
 
@@ -28,8 +39,25 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
     /// <summary>Signals the plugin's <see cref="PluginContext.Stopping"/> token.</summary>
     public CancellationTokenSource Stopping { get; } = stopping;
 
-    /// <summary>The number of calls running on this generation.</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
+    /// <summary>The number of calls running on this generation (synchronous ones are counted by <see cref="SynchronousCalls"/>).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight) + SynchronousCalls.CountOn(Serial);
+
+    /// <summary>Whether the generation takes no new calls.</summary>
+    public bool IsRetired => Volatile.Read(ref _retired) != 0;
+
+    /// <summary>
+    /// The instance, checked once per routing object and generation to implement <paramref name="contract"/>,
+    /// so that compiled routing objects can call it without a cast per call.
+    /// </summary>
+    /// <param name="contract">The contract the caller will call the instance as.</param>
+    /// <param name="verifiedSerial">The caller's record of the last generation it checked.</param>
+    /// <exception cref="InvalidCastException">The instance does not implement the contract.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public object InstanceOf(Type contract, ref long verifiedSerial)
+    {
+        var instance = _instance;
+        return instance is not null && Serial == Volatile.Read(ref verifiedSerial) ? instance : VerifiedInstanceOf(contract, ref verifiedSerial);
+    }
 
     /// <summary>Counts a call in; false when the generation is retired (the caller must look again).</summary>
     public bool TryEnter()
@@ -51,7 +79,7 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
     {
         if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _retired) == 1)
         {
-            _drained.TrySetResult();
+            TryDrain();
         }
     }
 
@@ -59,11 +87,65 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
     public Task RetireAsync()
     {
         Interlocked.Exchange(ref _retired, 1);
-        if (Volatile.Read(ref _inFlight) == 0)
+
+        // Makes the flag visible to, and the slots of, synchronous calls on every processor (see SynchronousCalls).
+        Interlocked.MemoryBarrierProcessWide();
+        TryDrain();
+        return _drained.Task;
+    }
+
+    private object VerifiedInstanceOf(Type contract, ref long verifiedSerial)
+    {
+        var instance = _instance ?? Loaded.Implementation;
+        if (!contract.IsInstanceOfType(instance))
         {
-            _drained.TrySetResult();
+            throw new InvalidCastException(
+                $"plugin '{Id}' {Version}: its instance, a {instance.GetType().FullName}, does not implement {contract.FullName}; the runtime that loaded it must return an object implementing each of its contracts.");
         }
 
-        return _drained.Task;
+        if (ReferenceEquals(instance, _instance))
+        {
+            Volatile.Write(ref verifiedSerial, Serial);
+        }
+
+        return instance;
+    }
+
+    private void TryDrain()
+    {
+        if (Volatile.Read(ref _inFlight) != 0)
+        {
+            return; // the last counted call's Exit comes back here
+        }
+
+        if (SynchronousCalls.CountOn(Serial) == 0)
+        {
+            SetDrained();
+        }
+        else if (Interlocked.Exchange(ref _polling, 1) == 0)
+        {
+            // Synchronous calls do not signal their end; look again until they are gone.
+            _ = PollUntilDrainedAsync();
+        }
+    }
+
+    private async Task PollUntilDrainedAsync()
+    {
+        var delay = 1;
+        while (!_drained.Task.IsCompleted)
+        {
+            await Task.Delay(delay).ConfigureAwait(false);
+            delay = Math.Min(delay * 2, MaxPollMilliseconds);
+            if (Volatile.Read(ref _inFlight) == 0 && SynchronousCalls.CountOn(Serial) == 0)
+            {
+                SetDrained();
+            }
+        }
+    }
+
+    private void SetDrained()
+    {
+        Volatile.Write(ref _instance, null);
+        _drained.TrySetResult();
     }
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace Plugboard.Hosting;
 
 /// <summary>
@@ -24,6 +27,34 @@ internal sealed class PluginSlot(string id, Func<string, PluginNotAvailableExcep
     /// <summary>Counts a call in on the current version; the routing objects call this on every call.</summary>
     /// <exception cref="PluginNotAvailableException">No version of the plugin is active.</exception>
     public PluginGeneration Enter() => Volatile.Read(ref _entry)?.Enter() ?? throw notAvailable(Id);
+
+    /// <summary>Counts a synchronous call in on the current version, without an interlocked operation (see <see cref="SynchronousCalls"/>).</summary>
+    /// <exception cref="PluginNotAvailableException">No version of the plugin is active.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public SynchronousCall EnterSynchronous()
+    {
+        var slots = SynchronousCalls.Mine;
+        if (slots is not null && Volatile.Read(ref _entry)?.Current is { } generation && slots.TryEnter(generation, out var depth))
+        {
+            return new SynchronousCall(generation, slots, depth);
+        }
+
+        return new SynchronousCall(EnterCounted(), null, 0);
+    }
+
+    /// <summary>
+    /// The first call on a thread, a version retired meanwhile, calls nested too deeply, or no active
+    /// version: counted with the generation's interlocked counter, which handles them all.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private PluginGeneration EnterCounted()
+    {
+        SynchronousCalls.Register();
+        return Volatile.Read(ref _entry)?.Enter() ?? ThrowNotAvailable();
+    }
+
+    [DoesNotReturn]
+    private PluginGeneration ThrowNotAvailable() => throw notAvailable(Id);
 
     /// <summary>The routing object for this id, created once (every caller gets the same object).</summary>
     public TContract Proxy<TContract>(Func<PluginSlot, TContract> create) where TContract : class
