@@ -24,6 +24,10 @@ internal static class SynchronousCalls
     [ThreadStatic]
     private static Slots? _mine;
 
+    // When to drop the slots of ended threads on registration, for processes that retire no version
+    // for long while threads come and go.
+    private static int _pruneAt = 64;
+
     /// <summary>This thread's slots; null until <see cref="Register"/> has run on it.</summary>
     public static Slots? Mine
     {
@@ -70,6 +74,12 @@ internal static class SynchronousCalls
         var slots = new Slots();
         lock (Gate)
         {
+            if (AllSlots.Count >= _pruneAt)
+            {
+                AllSlots.RemoveAll(reference => !reference.TryGetTarget(out _));
+                _pruneAt = Math.Max(64, AllSlots.Count * 2);
+            }
+
             AllSlots.Add(new WeakReference<Slots>(slots));
         }
 
