@@ -167,6 +167,34 @@ public sealed class StringStore : IStore<string>
     public ref int Slot(int index) => ref _slots[index];
 }
 
+public interface ITally
+{
+    int Touch();
+}
+
+/// <summary>A plugin the host creates for each version and disposes when that version is retired.</summary>
+public sealed class Tally : ITally, IDisposable
+{
+    private volatile bool _disposed;
+    private int _touched;
+
+    public static int Disposed;
+
+    public int Touch()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Thread.SpinWait(20);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return ++_touched;
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Interlocked.Increment(ref Disposed);
+    }
+}
+
 internal sealed class HiddenCounter : IHiddenCounter
 {
     private int _next;
@@ -593,6 +621,46 @@ public sealed class ContractProxyTests
 
         Assert.Equal(WorkbenchHost.Id, error.PluginId);
         Assert.StartsWith($"no plugin '{WorkbenchHost.Id}' for contract tests.workbench/v1", error.Message);
+    }
+
+    [Fact]
+    public async Task No_synchronous_call_runs_on_a_version_after_it_is_disposed()
+    {
+        var host = new PluginHost(new PlugboardOptions { DrainTimeout = TimeSpan.FromSeconds(30) });
+        host.AddBuiltIn<ITally, Tally>("tally");
+        await host.StartAsync();
+        var tally = host.Registry<ITally>().Get("tally");
+        using var stop = new CancellationTokenSource();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var callers = Enumerable.Range(0, 4).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        tally.Touch();
+                    }
+                    catch (Exception ex)
+                    {
+                        failures.Enqueue(ex);
+                    }
+                }
+            },
+            TaskCreationOptions.LongRunning)).ToList();
+        var disposedBefore = Volatile.Read(ref Tally.Disposed);
+
+        for (var reload = 0; reload < 20; reload++)
+        {
+            await host.ReloadAsync("tally");
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(callers);
+        await host.DisposeAsync(); // waits for every retired version to be drained and disposed
+
+        Assert.Empty(failures);
+        Assert.True(Volatile.Read(ref Tally.Disposed) - disposedBefore >= 21);
     }
 
     [Fact]

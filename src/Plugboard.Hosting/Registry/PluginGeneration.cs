@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Plugboard.Hosting.Runtimes;
 
 namespace Plugboard.Hosting;
@@ -11,14 +12,14 @@ namespace Plugboard.Hosting;
 internal sealed class PluginGeneration(LoadedPlugin loaded, string version, PluginMetadata metadata, VerifyResult verification, CancellationTokenSource stopping)
 {
     private const int MaxPollMilliseconds = 100;
+    private static long _serials;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Read on every call; the runtime's property is virtual. Dropped once drained, so that nothing here
     // keeps the plugin's code alive after it is unloaded.
     private object? _instance = loaded.Implementation;
-    private int _inFlight;
+    private PaddedCount _inFlight;
     private int _retired;
-    private static long _serials;
     private int _polling;
 
     public LoadedPlugin Loaded { get; } = loaded;
@@ -40,7 +41,7 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
     public CancellationTokenSource Stopping { get; } = stopping;
 
     /// <summary>The number of calls running on this generation (synchronous ones are counted by <see cref="SynchronousCalls"/>).</summary>
-    public int InFlight => Volatile.Read(ref _inFlight) + SynchronousCalls.CountOn(Serial);
+    public int InFlight => Volatile.Read(ref _inFlight.Value) + SynchronousCalls.CountOn(Serial);
 
     /// <summary>Whether the generation takes no new calls.</summary>
     public bool IsRetired => Volatile.Read(ref _retired) != 0;
@@ -64,7 +65,7 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
     {
         // Increment first, then look at the flag: Retire sets the flag first, then looks at the count,
         // so one of the two always sees the other (both are full fences).
-        Interlocked.Increment(ref _inFlight);
+        Interlocked.Increment(ref _inFlight.Value);
         if (Volatile.Read(ref _retired) == 0)
         {
             return true;
@@ -77,7 +78,7 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
     /// <summary>Counts a call out.</summary>
     public void Exit()
     {
-        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _retired) == 1)
+        if (Interlocked.Decrement(ref _inFlight.Value) == 0 && Volatile.Read(ref _retired) == 1)
         {
             TryDrain();
         }
@@ -113,7 +114,7 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
 
     private void TryDrain()
     {
-        if (Volatile.Read(ref _inFlight) != 0)
+        if (Volatile.Read(ref _inFlight.Value) != 0)
         {
             return; // the last counted call's Exit comes back here
         }
@@ -136,7 +137,7 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
         {
             await Task.Delay(delay).ConfigureAwait(false);
             delay = Math.Min(delay * 2, MaxPollMilliseconds);
-            if (Volatile.Read(ref _inFlight) == 0 && SynchronousCalls.CountOn(Serial) == 0)
+            if (Volatile.Read(ref _inFlight.Value) == 0 && SynchronousCalls.CountOn(Serial) == 0)
             {
                 SetDrained();
             }
@@ -147,5 +148,16 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
     {
         Volatile.Write(ref _instance, null);
         _drained.TrySetResult();
+    }
+
+    /// <summary>
+    /// The interlocked count (asynchronous calls, leases, enumerations), which many threads write, on a
+    /// cache line of its own: the fields every synchronous call reads stay in the readers' caches.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct PaddedCount
+    {
+        [FieldOffset(64)]
+        public int Value;
     }
 }
