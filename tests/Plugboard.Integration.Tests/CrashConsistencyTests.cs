@@ -53,16 +53,16 @@ public sealed class CrashConsistencyTests : IDisposable
         Assert.True(Same(_source.Versions, committed), Differences(committed, _source.Versions));
 
         // Each round publishes new versions of two plugins in three, then kills the sync at one of these moments.
-        var moments = new (string Name, Func<Round, Func<TimeSpan, bool>> KillWhen)[]
+        var moments = new Moment[]
         {
-            ("while packing the changed plugins", _ => _ => _probe.PackagesBeingFetched() >= 10),
-            ("after storing its first package", round => _ => _probe.Blobs() >= round.Blobs + 1),
-            ("halfway through storing packages", round => _ => _probe.Blobs() >= round.Blobs + (round.Changed.Count / 2)),
-            ("as extraction starts", round => _ => _probe.Blobs() >= round.Blobs + round.Changed.Count),
-            ("halfway through extraction", round => _ => _probe.IsExtracting(round.Changed[round.Changed.Count / 2])),
-            ("after writing the lock", round => _ => _probe.Stamp(_options.ResolvedLockFile) != round.Lock),
-            ("while replacing the index", round => _ => _probe.IsReplacingIndex() || _probe.Stamp(_probe.IndexFile) != round.Index),
-            ("after 40% of the first sync's time", _ => elapsed => elapsed >= first.Elapsed * 0.4),
+            new("while packing the changed plugins", _ => _ => _probe.PackagesBeingFetched() >= 10),
+            new("after storing its first package", round => _ => _probe.Blobs() >= round.Blobs + 1),
+            new("halfway through storing packages", round => _ => _probe.Blobs() >= round.Blobs + (round.Changed.Count / 2)),
+            new("as extraction starts", round => _ => _probe.Blobs() >= round.Blobs + round.Changed.Count),
+            new("halfway through extraction", round => _ => _probe.IsExtracting(round.Changed[round.Changed.Count / 2])),
+            new("while writing the lock", round => _ => _probe.Stamp(_options.ResolvedLockFile) != round.Lock, ".plugboard.lock.*.tmp"),
+            new("while replacing the index", round => _ => _probe.Stamp(_probe.IndexFile) != round.Index, ".index.json.*.tmp"),
+            new("after 40% of the first sync's time", _ => elapsed => elapsed >= first.Elapsed * 0.4),
         };
 
         var killed = 0;
@@ -70,10 +70,11 @@ public sealed class CrashConsistencyTests : IDisposable
         {
             var changed = Enumerable.Range(0, PluginCount).Where(i => (i + r) % 3 != 0)
                 .Select(i => (Id: GeneratedPluginSource.IdOf(i), Version: _source.Bump(i))).ToList();
-            var (name, killWhen) = moments[r];
+            var (name, killWhen, onCreated) = moments[r];
             var round = new Round(changed, _probe.Blobs(), _probe.Stamp(_options.ResolvedLockFile), _probe.Stamp(_probe.IndexFile));
 
-            var outcome = await _plugboard.RunAsync(["sync", "--config", _config, "--json"], killWhen(round));
+            var outcome = await _plugboard.RunAsync(
+                ["sync", "--config", _config, "--json"], killWhen(round), onCreated is null ? null : (_options.CacheDirectory, onCreated));
 
             Assert.True(outcome.Killed || outcome.ExitCode == 0, $"A sync to be killed {name} failed on its own: {outcome}");
             killed += outcome.Killed ? 1 : 0;
@@ -208,6 +209,9 @@ public sealed class CrashConsistencyTests : IDisposable
         => string.Join(", ", to.Keys.Union(from.Keys).Where(id => from.GetValueOrDefault(id) != to.GetValueOrDefault(id)).Order(StringComparer.Ordinal).Take(10)
             .Select(id => $"{id} {from.GetValueOrDefault(id) ?? "-"} -> {to.GetValueOrDefault(id) ?? "-"}"));
 
+    /// <summary>When to kill a sync: once <paramref name="KillWhen"/> holds, or a file named like <paramref name="OnCreated"/> appears in the cache folder.</summary>
+    private sealed record Moment(string Name, Func<Round, Func<TimeSpan, bool>> KillWhen, string? OnCreated = null);
+
     /// <summary>What a round changed, and the cache as it was before its sync started.</summary>
     private sealed record Round(IReadOnlyList<(string Id, string Version)> Changed, int Blobs, FileStamp Lock, FileStamp Index);
 
@@ -236,9 +240,6 @@ public sealed class CrashConsistencyTests : IDisposable
         public bool IsExtracting((string Id, string Version) plugin)
             => Directory.EnumerateDirectories(Path.Combine(cacheDirectory, "plugins", plugin.Id))
                 .Any(d => Path.GetFileName(d).TrimStart('.').StartsWith(plugin.Version + "-", StringComparison.Ordinal));
-
-        /// <summary>Whether the index's replacement is being written (a temporary file beside it).</summary>
-        public bool IsReplacingIndex() => Directory.EnumerateFiles(cacheDirectory, ".index.json.*.tmp").Any();
 
         public FileStamp Stamp(string path)
         {

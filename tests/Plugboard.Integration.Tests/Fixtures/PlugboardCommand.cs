@@ -28,8 +28,10 @@ public sealed class PlugboardCommand(string home)
     /// <summary>
     /// Runs <c>plugboard <paramref name="args"/></c>, polling <paramref name="killWhen"/> (given the time since the start)
     /// about every millisecond while it runs; when it holds, the process is killed at once without any chance to clean up.
+    /// With <paramref name="killOnCreated"/>, it is also killed the moment a file matching the pattern is created in the
+    /// folder: file-system events come within a fraction of a millisecond, for moments too short to poll for.
     /// </summary>
-    public async Task<CommandOutcome> RunAsync(string[] args, Func<TimeSpan, bool>? killWhen)
+    public async Task<CommandOutcome> RunAsync(string[] args, Func<TimeSpan, bool>? killWhen, (string Folder, string Pattern)? killOnCreated = null)
     {
         if (!File.Exists(Assembly))
         {
@@ -58,8 +60,17 @@ public sealed class PlugboardCommand(string home)
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var clock = Stopwatch.StartNew();
+
+        // Disposed before the process (declared after it), so no event can reach a disposed process.
+        using var watcher = killOnCreated is { } created ? new FileSystemWatcher(created.Folder, created.Pattern) { NotifyFilter = NotifyFilters.FileName } : null;
         try
         {
+            if (watcher is not null)
+            {
+                watcher.Created += (_, _) => Kill(process);
+                watcher.EnableRaisingEvents = true;
+            }
+
             process.StandardInput.Close();
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
@@ -103,19 +114,23 @@ public sealed class PlugboardCommand(string home)
 
             if (hit)
             {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                    // It ended on its own just before.
-                }
-
+                Kill(process);
                 return;
             }
 
             Thread.Sleep(1);
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            // It ended on its own just before.
         }
     }
 }
