@@ -27,6 +27,15 @@ public sealed class PlugboardOptions
     /// <summary>How long a plugin folder must stay quiet after a change before it is reloaded.</summary>
     public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// With <see cref="WatchForChanges"/>, how often to rescan the plugins directory for changes the
+    /// file-system watcher missed (it can lose events, e.g. on inotify overflow): a folder whose files'
+    /// names, sizes or modification times differ from when it was last loaded, or that appeared or
+    /// vanished, is reloaded as if the watcher had seen it; unchanged folders are not. Default 1 minute;
+    /// <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    public TimeSpan RescanInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long <see cref="IPlugin.InitAsync"/> may take before the plugin fails.</summary>
     public TimeSpan InitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -66,6 +66,12 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
     public IReadOnlyList<PluginStatus> Statuses =>
         _entriesByOrigin.Values.Select(e => e.Snapshot()).OrderBy(s => s.Id, StringComparer.Ordinal).ThenBy(s => s.Origin, StringComparer.Ordinal).ToList();
 
+    /// <summary>Test hook: the watcher gets no file-system events, as if the OS lost them all; only the rescan sees changes.</summary>
+    internal bool FileSystemEventsDisabled { get; set; }
+
+    /// <summary>How many periodic rescans of the plugins directory have finished.</summary>
+    internal int CompletedRescans => _watcher?.CompletedRescans ?? 0;
+
     /// <summary>Raised when any plugin is added, replaced, removed or fails, and when its runtime reports it stops or resumes serving.</summary>
     public event EventHandler<PluginChangedEventArgs>? Changed;
 
@@ -179,7 +185,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
             if (Options.WatchForChanges)
             {
                 Directory.CreateDirectory(directory);
-                _watcher = new PluginDirectoryWatcher(directory, Options.ReloadDebounce, OnFolderChangedAsync, _logger);
+                _watcher = new PluginDirectoryWatcher(directory, Options.ReloadDebounce, Options.RescanInterval, OnFolderChangedAsync, _logger, raiseEvents: !FileSystemEventsDisabled);
             }
 
             foreach (var discovered in PluginDirectoryScanner.Scan(directory))

@@ -18,6 +18,7 @@ internal static class PlugboardConfiguration
         options.IdPrefix = section[nameof(PlugboardOptions.IdPrefix)] ?? options.IdPrefix;
         options.WatchForChanges = ReadBool(section, nameof(PlugboardOptions.WatchForChanges)) ?? options.WatchForChanges;
         options.ReloadDebounce = ReadTime(section, nameof(PlugboardOptions.ReloadDebounce)) ?? options.ReloadDebounce;
+        options.RescanInterval = ReadTime(section, nameof(PlugboardOptions.RescanInterval)) ?? options.RescanInterval;
         options.InitTimeout = ReadTime(section, nameof(PlugboardOptions.InitTimeout)) ?? options.InitTimeout;
         options.VerifyTimeout = ReadTime(section, nameof(PlugboardOptions.VerifyTimeout)) ?? options.VerifyTimeout;
         options.DrainTimeout = ReadTime(section, nameof(PlugboardOptions.DrainTimeout)) ?? options.DrainTimeout;

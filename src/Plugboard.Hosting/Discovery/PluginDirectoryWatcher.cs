@@ -6,7 +6,10 @@ namespace Plugboard.Hosting.Discovery;
 /// <summary>
 /// Watches a plugins directory and reports which plugin folder changed, once it has been quiet for the
 /// debounce period: copying a new version writes many files, and the folder should be reloaded once,
-/// after the last of them.
+/// after the last of them. File-system events can be lost (inotify overflow, a folder moved out of the
+/// watched tree), so it also rescans every <c>rescanInterval</c>: each folder's
+/// <see cref="PluginFolderFingerprint"/> is compared with the one taken when it was last handed on, and a
+/// folder that differs (or appeared, or vanished) goes through the same debounced path as an event.
 /// </summary>
 internal sealed class PluginDirectoryWatcher : IDisposable
 {
@@ -16,9 +19,21 @@ internal sealed class PluginDirectoryWatcher : IDisposable
     private readonly ILogger _logger;
     private readonly FileSystemWatcher _watcher;
     private readonly ConcurrentDictionary<string, Timer> _pending = new(StringComparer.Ordinal);
+
+    // Each folder's fingerprint as of the last time it was handed to onFolderChanged (or first seen).
+    private readonly ConcurrentDictionary<string, string> _seen = new(StringComparer.Ordinal);
+    private readonly Timer? _rescanTimer;
+    private int _rescanning;
+    private int _completedRescans;
     private volatile bool _disposed;
 
-    public PluginDirectoryWatcher(string root, TimeSpan debounce, Func<string, Task> onFolderChanged, ILogger logger)
+    /// <param name="root">The plugins directory.</param>
+    /// <param name="debounce">How long a folder must stay quiet before it is handed on.</param>
+    /// <param name="rescanInterval">How often to rescan for changes the events missed; zero for never.</param>
+    /// <param name="onFolderChanged">What to do with a changed plugin folder.</param>
+    /// <param name="logger">Where to log.</param>
+    /// <param name="raiseEvents">False only in tests, to stand for a watcher that loses every event.</param>
+    public PluginDirectoryWatcher(string root, TimeSpan debounce, TimeSpan rescanInterval, Func<string, Task> onFolderChanged, ILogger logger, bool raiseEvents = true)
     {
         _root = Path.GetFullPath(root);
         _debounce = debounce;
@@ -34,12 +49,29 @@ internal sealed class PluginDirectoryWatcher : IDisposable
         _watcher.Deleted += OnChanged;
         _watcher.Renamed += OnRenamed;
         _watcher.Error += OnError;
-        _watcher.EnableRaisingEvents = true;
+        _watcher.EnableRaisingEvents = raiseEvents;
+        if (rescanInterval > TimeSpan.Zero)
+        {
+            // The baseline is what the host is about to load; changes from here on are caught.
+            foreach (var folder in PluginFolders())
+            {
+                if (PluginFolderFingerprint.Of(folder) is { } fingerprint)
+                {
+                    _seen[folder] = fingerprint;
+                }
+            }
+
+            _rescanTimer = new Timer(_ => Rescan(), null, rescanInterval, rescanInterval);
+        }
     }
+
+    /// <summary>How many periodic rescans have finished (tests wait on it rather than on the clock).</summary>
+    public int CompletedRescans => Volatile.Read(ref _completedRescans);
 
     public void Dispose()
     {
         _disposed = true;
+        _rescanTimer?.Dispose();
         _watcher.Dispose();
         foreach (var timer in _pending.Values)
         {
@@ -92,6 +124,16 @@ internal sealed class PluginDirectoryWatcher : IDisposable
             return;
         }
 
+        // Fingerprint before the host reads the folder: a change made while it loads then differs at the next rescan.
+        if (PluginFolderFingerprint.Of(folder) is { } fingerprint)
+        {
+            _seen[folder] = fingerprint;
+        }
+        else
+        {
+            _seen.TryRemove(folder, out _);
+        }
+
         _ = RunAsync(folder);
     }
 
@@ -106,6 +148,53 @@ internal sealed class PluginDirectoryWatcher : IDisposable
             _logger.LogError(ex, "Reacting to a change in {PluginFolder} failed", folder);
         }
     }
+
+    private void Rescan()
+    {
+        if (_disposed || Interlocked.Exchange(ref _rescanning, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var folder in PluginFolders().Union(_seen.Keys, StringComparer.Ordinal).ToList())
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                // A folder already waiting out its debounce is handed on anyway, fingerprinted then.
+                if (_pending.ContainsKey(folder))
+                {
+                    continue;
+                }
+
+                var fingerprint = PluginFolderFingerprint.Of(folder);
+                var known = _seen.TryGetValue(folder, out var last);
+                if (fingerprint is null ? known : !known || last != fingerprint)
+                {
+                    _logger.LogInformation("Rescanning {PluginsDirectory} found {PluginFolder} changed without a file-system event; reloading it", _root, folder);
+                    Schedule(folder);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning(ex, "Rescanning {PluginsDirectory} for changed plugin folders failed; trying again in the next interval", _root);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _completedRescans);
+            Volatile.Write(ref _rescanning, 0);
+        }
+    }
+
+    private IEnumerable<string> PluginFolders() =>
+        Directory.Exists(_root)
+            ? Directory.EnumerateDirectories(_root).Where(d => !PluginDirectoryScanner.IsHidden(d))
+            : [];
 
     // The top-level folder under the root that a changed path belongs to.
     private string? PluginFolderOf(string path)
