@@ -39,7 +39,7 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
     {
         using var app = BuildHost();
         var registry = app.Services.GetRequiredService<IPluginRegistry<IGreeter>>();
-        var sync = app.Services.GetServices<IHostedService>().OfType<SyncBackgroundService>().Single();
+        var sync = app.Services.GetRequiredService<SyncBackgroundService>();
 
         // The cache is empty: the host starts with no plugin, the sync on start brings them, hot reload loads them.
         await app.StartAsync();
@@ -65,7 +65,7 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
     {
         using (var first = BuildHost())
         {
-            var firstSync = first.Services.GetServices<IHostedService>().OfType<SyncBackgroundService>().Single();
+            var firstSync = first.Services.GetRequiredService<SyncBackgroundService>();
             await first.StartAsync();
             Assert.True((await firstSync.SyncNowAsync()).Succeeded);
             await first.StopAsync();
@@ -74,7 +74,7 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
         _repository.StopServing();
         using var app = BuildHost();
         var registry = app.Services.GetRequiredService<IPluginRegistry<IGreeter>>();
-        var sync = app.Services.GetServices<IHostedService>().OfType<SyncBackgroundService>().Single();
+        var sync = app.Services.GetRequiredService<SyncBackgroundService>();
         var syncedOnStart = new TaskCompletionSource<SyncRun>(TaskCreationOptions.RunContinuationsAsynchronously);
         sync.Synced += (_, run) => syncedOnStart.TrySetResult(run);
 

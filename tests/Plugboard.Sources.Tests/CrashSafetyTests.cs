@@ -1,3 +1,4 @@
+using Plugboard.Sources.Cache;
 using Plugboard.Sources.Sync;
 using Plugboard.Sources.Tests.Fixtures;
 
@@ -57,6 +58,51 @@ public sealed class CrashSafetyTests : IDisposable
         Assert.Equal(1, collected.PluginDirectoriesRemoved);
         Assert.False(Directory.Exists(Path.Combine(_ws.CacheDirectory, "tmp")));
         Assert.Equal(before, await _ws.ResolveAsync());
+    }
+
+    [Fact]
+    public async Task A_garbage_collection_dry_run_lists_exactly_what_a_real_run_then_removes()
+    {
+        var folder = _ws.Folder("plugins");
+        TestPlugins.WriteFolder(folder, "custom-alpha", "1.0.0");
+        var beta = TestPlugins.WriteFolder(folder, "custom-beta", "1.0.0");
+        _ws.AddSource("local", "fs", folder);
+        Workspace.AssertOk(await _ws.SyncAsync());
+        Directory.Delete(beta, recursive: true);
+        await _ws.SyncAsync();
+        File.WriteAllText(Path.Combine(_ws.CacheDirectory, ".index.json.0123.tmp"), "{ \"format\": 1, \"sour");
+        File.WriteAllText(Path.Combine(_ws.CacheDirectory, "blobs", "sha256", ".abc.pbpkg.0123.tmp"), "PK");
+        Directory.CreateDirectory(Path.Combine(_ws.CacheDirectory, "plugins", "custom-alpha", ".2.0.0-abc.extracting-0123"));
+        Directory.CreateDirectory(Path.Combine(_ws.CacheDirectory, "tmp", "run-1", "local"));
+        var cache = _ws.Cache();
+        var everything = Directory.GetFileSystemEntries(_ws.CacheDirectory, "*", SearchOption.AllDirectories).ToHashSet();
+
+        var planned = await cache.CollectGarbageAsync(dryRun: true);
+        var untouched = Directory.GetFileSystemEntries(_ws.CacheDirectory, "*", SearchOption.AllDirectories).ToHashSet();
+        var collected = await cache.CollectGarbageAsync();
+        var again = await cache.CollectGarbageAsync(dryRun: true);
+
+        Assert.True(planned.DryRun);
+        Assert.Equal(everything, untouched);
+        Assert.Equal(
+            [GarbageKind.Package, GarbageKind.PluginDirectory, GarbageKind.PluginDirectory, GarbageKind.InterruptedWrite, GarbageKind.InterruptedWrite, GarbageKind.SyncLeftover],
+            planned.Items.Select(i => i.Kind));
+        Assert.Equal(planned.Items, collected.Items);
+        Assert.False(collected.DryRun);
+        Assert.All(collected.Items.Where(i => i.Kind != GarbageKind.Package), i => Assert.False(Path.Exists(i.Location)));
+        Assert.DoesNotContain(planned.Items.Single(i => i.Kind == GarbageKind.Package).Location, await ListBlobsAsync(cache));
+        Assert.Empty(again.Items);
+    }
+
+    private static async Task<List<string>> ListBlobsAsync(CacheStore cache)
+    {
+        var digests = new List<string>();
+        await foreach (var digest in cache.Blobs.ListAsync(CancellationToken.None))
+        {
+            digests.Add(digest.Value);
+        }
+
+        return digests;
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class HostStartupTests : IDisposable
             options.SyncInterval = TimeSpan.Zero;
         });
         using var host = builder.Build();
-        host.Services.GetServices<IHostedService>().OfType<SyncBackgroundService>().Single().Synced += (_, run) => synced.TrySetResult(run);
+        host.Services.GetRequiredService<SyncBackgroundService>().Synced += (_, run) => synced.TrySetResult(run);
 
         await host.StartAsync();
         var current = host.Services.GetRequiredService<CurrentPluginsDirectory>().Directory;
@@ -90,5 +90,18 @@ public sealed class HostStartupTests : IDisposable
         Assert.False(File.Exists(alphaMarker));
         Assert.True(alphaWritten > DateTime.MinValue);
         Assert.Empty(await current.UpdateAsync(await _ws.ResolveAsync()));
+    }
+
+    [Fact]
+    public void The_sync_service_hosts_inject_is_the_one_the_host_runs()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddPlugboardSources(options => options.CacheDirectory = _ws.Options.CacheDirectory);
+        using var host = builder.Build();
+
+        var injected = host.Services.GetRequiredService<SyncBackgroundService>();
+
+        Assert.Same(injected, Assert.Single(host.Services.GetServices<IHostedService>().OfType<SyncBackgroundService>()));
     }
 }

@@ -53,7 +53,7 @@ internal sealed class RemotePlugins
     /// <summary>Listens for the sync on start; call it after building the host and before starting it.</summary>
     public void ListenForSyncOnStart(IServiceProvider services)
     {
-        var sync = services.GetServices<IHostedService>().OfType<SyncBackgroundService>().Single();
+        var sync = services.GetRequiredService<SyncBackgroundService>();
         sync.Synced += (_, run) => _syncedOnStart.TrySetResult(run);
     }
 

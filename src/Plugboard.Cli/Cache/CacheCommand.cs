@@ -93,18 +93,8 @@ internal static class CacheCommand
             using var sources = SourcesRuntime.Create(configuration, loggerFactory);
             var cache = sources.Cache;
             var dry = parse.GetValue(dryRun);
-            GarbageCollectionResult result;
-            IReadOnlyList<string> items = [];
-            if (dry)
-            {
-                var plan = await GarbagePlan.ComputeAsync(cache, cancellationToken);
-                result = plan.Result;
-                items = plan.Items;
-            }
-            else
-            {
-                result = await cache.CollectGarbageAsync(cancellationToken);
-            }
+            var result = await cache.CollectGarbageAsync(dry, cancellationToken);
+            IReadOnlyList<string> items = dry ? result.Items.Select(item => Describe(item, cache.CacheDirectory)).ToList() : [];
 
             if (parse.GetValue(json))
             {
@@ -133,4 +123,13 @@ internal static class CacheCommand
         });
         return command;
     }
+
+    /// <summary>One line of <c>cache gc --dry-run</c>: the kind, then the digest or the path relative to the cache folder.</summary>
+    private static string Describe(GarbageItem item, string cacheDirectory) => item.Kind switch
+    {
+        GarbageKind.Package => $"package {item.Location}",
+        GarbageKind.PluginDirectory => $"folder {Path.GetRelativePath(cacheDirectory, item.Location)}",
+        GarbageKind.InterruptedWrite => $"interrupted write {Path.GetRelativePath(cacheDirectory, item.Location)}",
+        _ => $"sync leftover {Path.GetRelativePath(cacheDirectory, item.Location)}",
+    };
 }

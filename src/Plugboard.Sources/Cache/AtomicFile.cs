@@ -78,28 +78,18 @@ internal static class AtomicFile
     }
 
     /// <summary>
-    /// Deletes the temporary files that <see cref="WriteAsync"/> calls for <paramref name="path"/> left beside it when
-    /// their process was stopped before the rename. Only for files whose writers are all stopped (e.g. under the cache lock).
+    /// The temporary files that <see cref="WriteAsync"/> calls for <paramref name="path"/> left beside it when their
+    /// process was stopped before the rename. Only dead for files whose writers are all stopped (e.g. under the cache lock).
     /// </summary>
-    public static void DeleteInterruptedWrites(string path)
+    public static IReadOnlyList<string> FindInterruptedWrites(string path)
     {
         var full = Path.GetFullPath(path);
-        DeleteInterruptedWritesIn(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.*.tmp");
+        return FindInterruptedWritesIn(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.*.tmp");
     }
 
-    /// <summary>Deletes the temporary files of interrupted <see cref="WriteAsync"/> calls into <paramref name="folder"/>, for any file name matching <paramref name="pattern"/>.</summary>
-    public static void DeleteInterruptedWritesIn(string folder, string pattern = ".*.tmp")
-    {
-        if (!Directory.Exists(folder))
-        {
-            return;
-        }
-
-        foreach (var temp in Directory.EnumerateFiles(folder, pattern).ToList())
-        {
-            TryDelete(temp);
-        }
-    }
+    /// <summary>The temporary files of interrupted <see cref="WriteAsync"/> calls into <paramref name="folder"/>, for any file name matching <paramref name="pattern"/>.</summary>
+    public static IReadOnlyList<string> FindInterruptedWritesIn(string folder, string pattern = ".*.tmp")
+        => Directory.Exists(folder) ? Directory.EnumerateFiles(folder, pattern).Order(StringComparer.Ordinal).ToList() : [];
 
     public static void TryDeleteDirectory(string path)
     {

@@ -110,22 +110,34 @@ public sealed class CacheStore
 
     /// <summary>
     /// Removes packages and extracted folders that no index entry references, and leftovers of interrupted
-    /// syncs. Waits for a running sync to finish first.
+    /// syncs. Waits for a running sync to finish first, also for a dry run: a running sync's files would
+    /// otherwise be listed as leftovers.
     /// </summary>
-    public async Task<GarbageCollectionResult> CollectGarbageAsync(CancellationToken cancellationToken = default)
+    /// <param name="dryRun">List what would be removed without removing anything.</param>
+    /// <param name="cancellationToken">Stops waiting for the cache lock and stops the listing.</param>
+    public async Task<GarbageCollectionResult> CollectGarbageAsync(bool dryRun = false, CancellationToken cancellationToken = default)
     {
         using var cacheLock = await CacheDirectoryLock.AcquireAsync(CacheDirectory, cancellationToken).ConfigureAwait(false);
-        return await CollectGarbageLockedAsync(cancellationToken).ConfigureAwait(false);
+        var items = await FindGarbageLockedAsync(cancellationToken).ConfigureAwait(false);
+        if (!dryRun)
+        {
+            await RemoveGarbageLockedAsync(items, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new GarbageCollectionResult(items, dryRun);
     }
 
-    internal async Task<GarbageCollectionResult> CollectGarbageLockedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Everything garbage collection removes, found without removing anything; the caller holds the cache lock, so no
+    /// sync is writing and every temporary file found is dead. Both a dry run and a real run use this one list.
+    /// </summary>
+    private async Task<IReadOnlyList<GarbageItem>> FindGarbageLockedAsync(CancellationToken cancellationToken)
     {
         var index = await Index.ReadAsync(cancellationToken).ConfigureAwait(false);
         var entries = index.Entries.ToList();
         var referenced = entries.Select(e => e.Digest).ToHashSet(StringComparer.Ordinal);
+        var items = new List<GarbageItem>();
 
-        var blobs = 0;
-        long bytes = 0;
         var unreferenced = new List<PackageDigest>();
         await foreach (var digest in Blobs.ListAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -135,43 +147,81 @@ public sealed class CacheStore
             }
         }
 
-        foreach (var digest in unreferenced)
+        foreach (var digest in unreferenced.OrderBy(d => d.Value, StringComparer.Ordinal))
         {
-            if (Blobs.LocalPathOf(digest) is { } path && File.Exists(path))
-            {
-                bytes += new FileInfo(path).Length;
-            }
-
-            await Blobs.DeleteAsync(digest, cancellationToken).ConfigureAwait(false);
-            blobs++;
+            var bytes = Blobs.LocalPathOf(digest) is { } path && File.Exists(path) ? new FileInfo(path).Length : 0;
+            items.Add(new GarbageItem(GarbageKind.Package, digest.Value, bytes));
         }
-
-        // Files a killed sync was writing when it stopped: under the cache lock no writer of them runs.
-        (Blobs as FileSystemBlobStore)?.DeleteInterruptedWrites();
-        if (Index is FileSystemCacheIndexStore indexFile)
-        {
-            AtomicFile.DeleteInterruptedWrites(indexFile.Path);
-        }
-
-        AtomicFile.DeleteInterruptedWrites(Path.Combine(CacheDirectory, PlugboardSourcesOptions.DefaultLockFileName));
 
         var keep = entries.Select(e => Path.GetFullPath(PluginDirectoryFor(e.Id, e.Version, e.PackageDigest))).ToHashSet(StringComparer.Ordinal);
-        var folders = 0;
         if (Directory.Exists(PluginsDirectory))
         {
-            foreach (var idFolder in Directory.EnumerateDirectories(PluginsDirectory))
+            foreach (var versionFolder in Directory.EnumerateDirectories(PluginsDirectory).SelectMany(Directory.EnumerateDirectories).Order(StringComparer.Ordinal))
             {
-                foreach (var versionFolder in Directory.EnumerateDirectories(idFolder))
+                if (!keep.Contains(Path.GetFullPath(versionFolder)))
                 {
-                    if (!keep.Contains(Path.GetFullPath(versionFolder)))
-                    {
-                        // Renamed aside before deleting: extraction takes an existing folder as complete, so a folder cut
-                        // short by a kill must never stay under a name a later sync of the same version would reuse.
-                        AtomicFile.TryDeleteDirectoryAtomically(versionFolder);
-                        folders++;
-                    }
+                    items.Add(new GarbageItem(GarbageKind.PluginDirectory, Path.GetFullPath(versionFolder), 0));
                 }
+            }
+        }
 
+        // Files a killed sync was writing when it stopped.
+        var interrupted = new List<string>();
+        if (Blobs is FileSystemBlobStore blobFolder)
+        {
+            interrupted.AddRange(blobFolder.FindInterruptedWrites());
+        }
+
+        if (Index is FileSystemCacheIndexStore indexFile)
+        {
+            interrupted.AddRange(AtomicFile.FindInterruptedWrites(indexFile.Path));
+        }
+
+        interrupted.AddRange(AtomicFile.FindInterruptedWrites(Path.Combine(CacheDirectory, PlugboardSourcesOptions.DefaultLockFileName)));
+        items.AddRange(interrupted.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).Select(file => new GarbageItem(GarbageKind.InterruptedWrite, file, SizeOf(file))));
+
+        if (Directory.Exists(TempDirectory))
+        {
+            foreach (var leftover in Directory.EnumerateFileSystemEntries(TempDirectory).Order(StringComparer.Ordinal))
+            {
+                items.Add(new GarbageItem(GarbageKind.SyncLeftover, Path.GetFullPath(leftover), SizeOf(leftover)));
+            }
+        }
+
+        return items;
+    }
+
+    private async Task RemoveGarbageLockedAsync(IReadOnlyList<GarbageItem> items, CancellationToken cancellationToken)
+    {
+        foreach (var item in items)
+        {
+            switch (item.Kind)
+            {
+                case GarbageKind.Package:
+                    await Blobs.DeleteAsync(PackageDigest.Parse(item.Location), cancellationToken).ConfigureAwait(false);
+                    break;
+                case GarbageKind.PluginDirectory:
+                    // Renamed aside before deleting: extraction takes an existing folder as complete, so a folder cut
+                    // short by a kill must never stay under a name a later sync of the same version would reuse.
+                    AtomicFile.TryDeleteDirectoryAtomically(item.Location);
+                    break;
+                case GarbageKind.InterruptedWrite:
+                    AtomicFile.TryDelete(item.Location);
+                    break;
+                case GarbageKind.SyncLeftover when Directory.Exists(item.Location):
+                    AtomicFile.TryDeleteDirectory(item.Location);
+                    break;
+                case GarbageKind.SyncLeftover:
+                    AtomicFile.TryDelete(item.Location);
+                    break;
+            }
+        }
+
+        // Housekeeping of the folders that held the items: an id folder with no version left, and the emptied tmp folder.
+        if (Directory.Exists(PluginsDirectory))
+        {
+            foreach (var idFolder in Directory.EnumerateDirectories(PluginsDirectory).ToList())
+            {
                 if (!Directory.EnumerateFileSystemEntries(idFolder).Any())
                 {
                     AtomicFile.TryDeleteDirectory(idFolder);
@@ -179,7 +229,11 @@ public sealed class CacheStore
             }
         }
 
-        AtomicFile.TryDeleteDirectory(TempDirectory);
-        return new GarbageCollectionResult(blobs, folders, bytes);
+        if (Directory.Exists(TempDirectory) && !Directory.EnumerateFileSystemEntries(TempDirectory).Any())
+        {
+            AtomicFile.TryDeleteDirectory(TempDirectory);
+        }
     }
+
+    private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 }

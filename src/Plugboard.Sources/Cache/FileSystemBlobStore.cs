@@ -53,8 +53,8 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
-    /// <summary>Deletes the half-written packages and signatures of stopped syncs (temporary files never renamed into place).</summary>
-    internal void DeleteInterruptedWrites() => AtomicFile.DeleteInterruptedWritesIn(Folder);
+    /// <summary>The half-written packages and signatures of stopped syncs (temporary files never renamed into place).</summary>
+    internal IReadOnlyList<string> FindInterruptedWrites() => AtomicFile.FindInterruptedWritesIn(Folder);
 
     /// <inheritdoc />
     public string? LocalPathOf(PackageDigest digest) => PathOf(digest);

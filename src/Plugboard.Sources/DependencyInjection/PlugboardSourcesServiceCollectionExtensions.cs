@@ -19,7 +19,8 @@ public static class PlugboardSourcesServiceCollectionExtensions
 {
     /// <summary>
     /// Adds Plugboard sources bound from <paramref name="configuration"/> (e.g. <c>configuration.GetSection("Plugboard:Sources")</c>),
-    /// validated at start-up with every error listed, and the background sync loop. Register it before
+    /// validated at start-up with every error listed, and the background sync loop (<see cref="SyncBackgroundService"/>, a
+    /// singleton hosts can inject to call <see cref="SyncBackgroundService.SyncNowAsync"/>). Register it before
     /// <c>AddPlugboard</c> and give the host <see cref="PlugboardSourcesOptions.ResolvedCurrentDirectory"/> as its
     /// plugins directory: the current view is built from the cache before the host starts loading.
     /// </summary>
@@ -70,7 +71,9 @@ public static class PlugboardSourcesServiceCollectionExtensions
         services.TryAddSingleton(sp => new CurrentPluginsDirectory(
             sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>().Value.ResolvedCurrentDirectory,
             sp.GetRequiredService<ILogger<CurrentPluginsDirectory>>()));
-        services.AddHostedService<SyncBackgroundService>();
+        // One instance, both injectable (to call SyncNowAsync or watch Synced) and run by the host.
+        services.TryAddSingleton<SyncBackgroundService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SyncBackgroundService>());
         return services;
     }
 }
