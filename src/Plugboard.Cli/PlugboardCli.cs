@@ -8,6 +8,7 @@ using Plugboard.Cli.Keys;
 using Plugboard.Cli.Locking;
 using Plugboard.Cli.Packages;
 using Plugboard.Cli.Sync;
+using Plugboard.Manifests.Text;
 
 namespace Plugboard.Cli;
 
@@ -35,7 +36,7 @@ internal static class PlugboardCli
             var plugin = new CommandPluginCatalog(environment).Find(name);
             if (plugin is null)
             {
-                var suggestion = ClosestName.Find(name, builtIn) is { } closest ? $" Did you mean '{closest}'?" : string.Empty;
+                var suggestion = NameSuggestion.Closest(name, builtIn) is { } closest ? $" Did you mean '{closest}'?" : string.Empty;
                 console.Error.WriteLine($"error: Unknown command '{name}'.{suggestion}");
                 console.Error.WriteLine($"Commands: {string.Join(", ", builtIn.Order(StringComparer.Ordinal))}.");
                 console.Error.WriteLine(CommandPluginName.IsValid(name)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Plugboard.Cli.Configuration;
 using Plugboard.Cli.Console;
+using Plugboard.Manifests.Text;
 using Plugboard.Sources.Sync;
 using Spectre.Console;
 
@@ -19,7 +20,7 @@ internal static class SyncReport
         var names = syncOptions.Sources?.ToList() ?? configured;
         if (names.FirstOrDefault(n => !configured.Contains(n, StringComparer.OrdinalIgnoreCase)) is { } unknown)
         {
-            var hint = ClosestName.Find(unknown, configured) is { } closest ? $" Did you mean '{closest}'?" : string.Empty;
+            var hint = NameSuggestion.Closest(unknown, configured) is { } closest ? $" Did you mean '{closest}'?" : string.Empty;
             throw CliException.Usage($"No source is named '{unknown}'.{hint} {configuration.Describe()} configures: {(configured.Count == 0 ? "no source" : string.Join(", ", configured))}.");
         }
 

@@ -195,7 +195,7 @@ internal sealed partial class ManifestParser
             if (!Fields.Contains(key.Value))
             {
                 var known = Fields.FirstOrDefault(f => string.Equals(f, key.Value, StringComparison.OrdinalIgnoreCase))
-                    ?? Suggestion.Closest(key.Value, Fields);
+                    ?? NameSuggestion.Closest(key.Value, Fields);
                 var hint = known is not null ? $"; did you mean '{known}'?" : $"; the fields are {string.Join(", ", Fields)}";
                 Error(key, FieldPath.Property(string.Empty, key.Value), $"unknown field '{key.Value}'{hint}");
                 continue;
@@ -279,7 +279,7 @@ internal sealed partial class ManifestParser
             return runtime;
         }
 
-        Error(node, "runtime", $"'{text}' is not a runtime{Suggestion.DidYouMean(text, Runtimes.Keys)}; use one of {string.Join(", ", Runtimes.Keys)}");
+        Error(node, "runtime", $"'{text}' is not a runtime{NameSuggestion.DidYouMean(text, Runtimes.Keys)}; use one of {string.Join(", ", Runtimes.Keys)}");
         return PluginRuntimeKind.Assembly;
     }
 
@@ -385,7 +385,7 @@ internal sealed partial class ManifestParser
                 {
                     if (keyNode is YamlTreeScalar key && key.Value != nameKey && key.Value != "version")
                     {
-                        Error(key, FieldPath.Property(path, key.Value), $"unknown field '{key.Value}'{Suggestion.DidYouMean(key.Value, [nameKey, "version"])}; an item has {nameKey} and version");
+                        Error(key, FieldPath.Property(path, key.Value), $"unknown field '{key.Value}'{NameSuggestion.DidYouMean(key.Value, [nameKey, "version"])}; an item has {nameKey} and version");
                     }
                 }
 

@@ -102,7 +102,7 @@ internal sealed class ConfigValidator(List<ConfigError> errors)
             else if (!schema.AdditionalProperties)
             {
                 var known = schema.Properties?.Keys ?? (IEnumerable<string>)[];
-                Error(childPath, $"'{name}' is not a known setting{Suggestion.DidYouMean(name, known)}; known settings: {string.Join(", ", known)}");
+                Error(childPath, $"'{name}' is not a known setting{NameSuggestion.DidYouMean(name, known)}; known settings: {string.Join(", ", known)}");
             }
         }
     }

@@ -157,7 +157,7 @@ internal sealed class SchemaReader
                         }
                         else
                         {
-                            Error(at, $"unknown format '{format}'{Suggestion.DidYouMean(format, StringFormats.Names)}; known formats: {string.Join(", ", StringFormats.Names)}");
+                            Error(at, $"unknown format '{format}'{NameSuggestion.DidYouMean(format, StringFormats.Names)}; known formats: {string.Join(", ", StringFormats.Names)}");
                         }
                     }
 
@@ -189,7 +189,7 @@ internal sealed class SchemaReader
                 case "x-widget":
                     if (ReadString(value, at) is { } widget && !FormWidgets.Names.Contains(widget))
                     {
-                        Error(at, $"unknown widget '{widget}'{Suggestion.DidYouMean(widget, FormWidgets.Names)}; known widgets: {string.Join(", ", FormWidgets.Names)}");
+                        Error(at, $"unknown widget '{widget}'{NameSuggestion.DidYouMean(widget, FormWidgets.Names)}; known widgets: {string.Join(", ", FormWidgets.Names)}");
                     }
 
                     break;
@@ -197,7 +197,7 @@ internal sealed class SchemaReader
                     ReadLocalized(value, at);
                     break;
                 default:
-                    Error(at, $"unknown keyword '{keyword}'{Suggestion.DidYouMean(keyword, Keywords)}; allowed keywords: {string.Join(", ", Keywords)}");
+                    Error(at, $"unknown keyword '{keyword}'{NameSuggestion.DidYouMean(keyword, Keywords)}; allowed keywords: {string.Join(", ", Keywords)}");
                     break;
             }
         }
@@ -245,7 +245,7 @@ internal sealed class SchemaReader
         {
             if (node.Properties is not null && !node.Properties.ContainsKey(name))
             {
-                Error(FieldPath.Index(FieldPath.Property(path, "required"), index), $"'{name}' is required but not declared in properties{Suggestion.DidYouMean(name, node.Properties.Keys)}");
+                Error(FieldPath.Index(FieldPath.Property(path, "required"), index), $"'{name}' is required but not declared in properties{NameSuggestion.DidYouMean(name, node.Properties.Keys)}");
             }
         }
 
@@ -305,7 +305,7 @@ internal sealed class SchemaReader
             var text = name.GetValue<string>();
             if (!TypeNames.Contains(text))
             {
-                Error(at, $"unknown type '{text}'{Suggestion.DidYouMean(text, TypeNames)}; types are {string.Join(", ", TypeNames)}");
+                Error(at, $"unknown type '{text}'{NameSuggestion.DidYouMean(text, TypeNames)}; types are {string.Join(", ", TypeNames)}");
             }
             else if (types.Contains(text))
             {

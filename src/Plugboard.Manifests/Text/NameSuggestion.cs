@@ -1,11 +1,25 @@
 namespace Plugboard.Manifests.Text;
 
-/// <summary>Finds the known name a misspelt one was most likely meant to be.</summary>
-internal static class Suggestion
+/// <summary>
+/// Finds the known name a misspelt one was most likely meant to be, for "did you mean" hints: manifest
+/// fields and schema keywords here, command and source names in the CLI.
+/// </summary>
+public static class NameSuggestion
 {
-    /// <summary>The closest candidate within a few typos, or null.</summary>
+    /// <summary>
+    /// The candidate closest to <paramref name="name"/>, ignoring case, by optimal string alignment
+    /// distance (insertions, deletions, substitutions and swaps of neighbours each cost one edit), when it
+    /// is within a third of the name's length, at least one and at most three edits
+    /// (<c>verison</c> → <c>version</c>, <c>snyc</c> → <c>sync</c>, but not <c>id</c> → <c>tags</c>).
+    /// Of equally close candidates, the first one given wins.
+    /// </summary>
+    /// <param name="name">The name as typed.</param>
+    /// <param name="candidates">The names that exist.</param>
+    /// <returns>The closest candidate, spelt as given, or null when none is close enough.</returns>
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(candidates);
         string? best = null;
         var bestDistance = int.MaxValue;
         var lowered = name.ToLowerInvariant();
@@ -24,8 +38,8 @@ internal static class Suggestion
         return bestDistance <= allowed ? best : null;
     }
 
-    /// <summary>" Did you mean 'x'?" or an empty string.</summary>
-    public static string DidYouMean(string name, IEnumerable<string> candidates) =>
+    /// <summary>"; did you mean 'x'?" or an empty string, the form manifest and schema errors use.</summary>
+    internal static string DidYouMean(string name, IEnumerable<string> candidates) =>
         Closest(name, candidates) is { } match ? $"; did you mean '{match}'?" : string.Empty;
 
     // Optimal string alignment distance: Levenshtein plus swapped neighbours, the commonest typo.
