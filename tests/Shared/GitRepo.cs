@@ -1,8 +1,8 @@
 using System.Diagnostics;
 
-namespace Plugboard.Integration.Tests.Fixtures;
+namespace Plugboard.Tests.Shared;
 
-/// <summary>A real git working repository, made and committed to with the git program.</summary>
+/// <summary>A real git working repository, made and committed to with the git program, for sources to read.</summary>
 public sealed class GitRepo
 {
     public GitRepo(string path)
@@ -14,7 +14,7 @@ public sealed class GitRepo
 
     public string Path { get; }
 
-    public string Commit(string message)
+    public string Commit(string message = "change")
     {
         // Copied fixture files keep their size and mtime, which git's stat cache takes for "unchanged":
         // empty the index first so every file is hashed again.
@@ -23,6 +23,8 @@ public sealed class GitRepo
         Run(Path, "commit", "--quiet", "--allow-empty", "-m", message);
         return Run(Path, "rev-parse", "HEAD").Trim();
     }
+
+    public void Tag(string name) => Run(Path, "tag", "-a", name, "-m", name);
 
     public static string Run(string workingDirectory, params string[] arguments)
     {

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Plugboard.Sources.Tests.Fixtures;
+namespace Plugboard.Tests.Shared;
 
+/// <summary>Free loopback ports for servers the tests start.</summary>
 public static class FreePort
 {
     public static int Next()
@@ -14,18 +15,18 @@ public static class FreePort
 
     public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(IPAddress.Loopback, port, deadline.Token);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
+            catch (SocketException) when (!deadline.IsCancellationRequested)
             {
-                await Task.Delay(50);
+                await Task.Delay(50, deadline.Token);
             }
         }
     }

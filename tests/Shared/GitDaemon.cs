@@ -1,8 +1,8 @@
 using System.Diagnostics;
 
-namespace Plugboard.Sources.Tests.Fixtures;
+namespace Plugboard.Tests.Shared;
 
-/// <summary>A real <c>git daemon</c> serving every repository under a folder on 127.0.0.1 and a free port.</summary>
+/// <summary>A real <c>git daemon</c> serving every repository under a folder on 127.0.0.1 and a free port; stopping it is the network going off.</summary>
 public sealed class GitDaemon : IDisposable
 {
     private readonly Process _process;
@@ -41,21 +41,33 @@ public sealed class GitDaemon : IDisposable
         process.OutputDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        try
+        {
+            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        }
+        catch
+        {
+            Stop(process);
+            throw;
+        }
+
         return new GitDaemon(process, port, basePath);
     }
 
-    public void Dispose()
+    public void Dispose() => Stop(_process);
+
+    private static void Stop(Process process)
     {
         try
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
         }
         catch (InvalidOperationException)
         {
+            // Already gone.
         }
 
-        _process.Dispose();
+        process.Dispose();
     }
 }
