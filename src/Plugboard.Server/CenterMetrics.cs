@@ -1,0 +1,48 @@
+using System.Diagnostics.Metrics;
+
+namespace Plugboard.Server;
+
+/// <summary>The center's metrics (meter <c>Plugboard.Server</c>): syncs, packages, transitions, plugin calls.</summary>
+public sealed class CenterMetrics
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "Plugboard.Server";
+
+    private readonly Counter<long> _syncs;
+    private readonly Histogram<double> _syncDuration;
+    private readonly Counter<long> _packages;
+    private readonly Counter<long> _transitions;
+    private readonly Counter<long> _pluginCalls;
+    private readonly Counter<long> _pluginCallFailures;
+
+    /// <summary>Creates the instruments on a meter from <paramref name="meters"/>.</summary>
+    public CenterMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _syncs = meter.CreateCounter<long>("plugboard.center.syncs", description: "Sync runs by source and outcome");
+        _syncDuration = meter.CreateHistogram<double>("plugboard.center.sync.duration", unit: "s", description: "Sync run durations");
+        _packages = meter.CreateCounter<long>("plugboard.center.packages.imported", description: "Package versions entering the catalog, by origin");
+        _transitions = meter.CreateCounter<long>("plugboard.center.installation.transitions", description: "Installation phase transitions, by phase");
+        _pluginCalls = meter.CreateCounter<long>("plugboard.center.plugin.calls", description: "Lifecycle calls into plugins");
+        _pluginCallFailures = meter.CreateCounter<long>("plugboard.center.plugin.call.failures", description: "Lifecycle calls into plugins that threw");
+    }
+
+    /// <summary>A sync run ended.</summary>
+    public void Synced(string source, bool ok, TimeSpan duration)
+    {
+        _syncs.Add(1, new("source", source), new("outcome", ok ? "ok" : "failed"));
+        _syncDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("source", source));
+    }
+
+    /// <summary>A package version entered the catalog.</summary>
+    public void Imported(string origin) => _packages.Add(1, new KeyValuePair<string, object?>("origin", origin));
+
+    /// <summary>An installation changed phase.</summary>
+    public void Transitioned(string phase) => _transitions.Add(1, new KeyValuePair<string, object?>("phase", phase));
+
+    /// <summary>A lifecycle call was made.</summary>
+    public void PluginCalled(string pluginId, string operation) => _pluginCalls.Add(1, new("plugin", pluginId), new("operation", operation));
+
+    /// <summary>A lifecycle call threw.</summary>
+    public void PluginCallFailed(string pluginId, string operation) => _pluginCallFailures.Add(1, new("plugin", pluginId), new("operation", operation));
+}

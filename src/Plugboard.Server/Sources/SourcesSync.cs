@@ -1,0 +1,36 @@
+using Plugboard.Sources.Cache;
+using Plugboard.Sources.Configuration;
+using Plugboard.Sources.Sources;
+using Plugboard.Sources.Sync;
+
+namespace Plugboard.Server.Sources;
+
+/// <summary>
+/// The center's one adapter onto Plugboard.Sources: checks source definitions and syncs one source into the
+/// center's cache with the existing sync (fetch → verify digest, signature, manifest → commit), then reads back
+/// what the cache holds for it.
+/// </summary>
+public sealed class SourcesSync(ILoggerFactory loggers)
+{
+    /// <summary>Every problem of <paramref name="sources"/> (each names the source and field); empty when valid.</summary>
+    public static IReadOnlyList<string> Check(string cacheDirectory, IReadOnlyList<SourceOptions> sources) =>
+        PlugboardSourcesOptionsValidator.Check(Options(cacheDirectory, sources), PluginSourceProviders.BuiltIn);
+
+    /// <summary>Syncs <paramref name="name"/> among <paramref name="sources"/>; returns its result and the packages the cache holds for it.</summary>
+    public async Task<(SourceSyncResult Result, IReadOnlyList<CacheEntry> Packages)> SyncAsync(string cacheDirectory, IReadOnlyList<SourceOptions> sources, string name, CancellationToken cancellationToken)
+    {
+        var runner = SyncRunner.Create(Options(cacheDirectory, sources), loggers);
+        var run = await runner.SyncAsync(new SyncOptions { Sources = [name] }, null, cancellationToken).ConfigureAwait(false);
+        var index = await runner.Cache.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+        var packages = index.Find(name)?.Packages.Where(p => p.Included).ToList() ?? [];
+        return (run[name], packages);
+    }
+
+    private static PlugboardSourcesOptions Options(string cacheDirectory, IReadOnlyList<SourceOptions> sources) => new()
+    {
+        CacheDirectory = cacheDirectory,
+        Sources = [.. sources],
+        SyncInterval = TimeSpan.Zero,
+        SyncOnStart = false,
+    };
+}
