@@ -18,7 +18,10 @@ public sealed class CenterMetrics
     /// <summary>Creates the instruments on a meter from <paramref name="meters"/>.</summary>
     public CenterMetrics(IMeterFactory meters)
     {
+        // The meter factory owns and disposes the meters it creates.
+#pragma warning disable CA2000
         var meter = meters.Create(MeterName);
+#pragma warning restore CA2000
         _syncs = meter.CreateCounter<long>("plugboard.center.syncs", description: "Sync runs by source and outcome");
         _syncDuration = meter.CreateHistogram<double>("plugboard.center.sync.duration", unit: "s", description: "Sync run durations");
         _packages = meter.CreateCounter<long>("plugboard.center.packages.imported", description: "Package versions entering the catalog, by origin");

@@ -46,8 +46,8 @@ public sealed class CenterStartup(
             var (_, token) = await tokens.CreateAsync("admin", Roles.Admin, "first start", null, cancellationToken).ConfigureAwait(false);
 
             // Printed once to the console, never logged: logs are collected and kept, the console of a first start is not.
-            Console.Out.WriteLine($"Admin token (shown once, store it now): {token}");
-            Console.Out.Flush();
+            await Console.Out.WriteLineAsync($"Admin token (shown once, store it now): {token}").ConfigureAwait(false);
+            await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (options.Value.DemoSource is { Length: > 0 } demo)

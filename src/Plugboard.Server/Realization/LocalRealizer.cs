@@ -31,7 +31,10 @@ internal sealed class LocalRealizer(HostingRuntimes runtimes, ILoggerFactory log
             return new RealizationResult(false, null, null, $"{manifest.Id} {version} is registered as running elsewhere; the center does not start it (install it in the scope of the host that runs it).");
         }
 
+        // Owned by the running instance once it is Active; released with it (ReleaseInstanceAsync) on every other path.
+#pragma warning disable CA2000
         var stopping = new CancellationTokenSource();
+#pragma warning restore CA2000
         LoadedPlugin? loaded = null;
         JsonObject? metadata = null;
         bool? ready = null;

@@ -24,10 +24,13 @@ public sealed class SourceService(
     InstallationController controller,
     CenterMetrics metrics,
     TimeProvider time,
-    ILogger<SourceService> logger)
+    ILogger<SourceService> logger) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <inheritdoc />
+    public void Dispose() => _oneAtATime.Dispose();
 
     /// <summary>What Plugboard.Sources needs to know about a stored source.</summary>
     public static SourceOptions ToOptions(SourceRow row) => new()
