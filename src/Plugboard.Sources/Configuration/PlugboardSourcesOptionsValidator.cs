@@ -90,6 +90,10 @@ public sealed partial class PlugboardSourcesOptionsValidator : IValidateOptions<
             {
                 errors.Add($"{label}: give Credentials:TokenEnv or Credentials:TokenFile, not both.");
             }
+            else if (Transport.SourceToken.CheckConfigured(source) is { } tokenProblem)
+            {
+                errors.Add(tokenProblem);
+            }
 
             var setKeys = new HashSet<string>(StringComparer.Ordinal);
             for (var j = 0; j < source.Sets.Count; j++)

@@ -183,10 +183,15 @@ public sealed class HttpSource : IPluginSource, IDisposable
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, Uri url, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
+        // Credentials go only to the origin they were configured for: an index may list packages on any host.
         var token = SourceToken.Read(_options);
-        if (token is not null)
+        if (token is not null && IsConfiguredOrigin(url))
         {
             request.Headers.TryAddWithoutValidation("Authorization", SourceToken.AuthorizationValue(_options, token));
+        }
+        else if (token is not null)
+        {
+            _logger.LogDebug("Source {Source}: {Url} is on another origin than {Index}; fetched without the source's credentials.", Name, url, IndexUrl);
         }
 
         try
@@ -205,6 +210,10 @@ public sealed class HttpSource : IPluginSource, IDisposable
             throw new SourceException(Name, $"Source '{Name}': {url} did not answer within {_options.Timeout}; raise the source's Timeout or check the server.", ex);
         }
     }
+
+    /// <summary>Whether <paramref name="url"/> has the scheme, host and port of the configured feed URL.</summary>
+    private bool IsConfiguredOrigin(Uri url)
+        => Uri.Compare(url, IndexUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private void EnsureSuccess(HttpResponseMessage response, Uri url, string what)
     {
