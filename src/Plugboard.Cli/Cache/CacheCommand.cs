@@ -66,8 +66,8 @@ internal static class CacheCommand
             foreach (var entry in entries)
             {
                 table.AddRow(
-                    new Text(entry.Id), new Text(entry.Version), new Text(entry.Source), new Text(string.IsNullOrEmpty(entry.Set) ? "." : entry.Set),
-                    new Text(entry.Digest[..Math.Min(entry.Digest.Length, 19)]), new Text(entry.SignatureKeyId ?? "-"));
+                    CliConsole.Cell(entry.Id), CliConsole.Cell(entry.Version), CliConsole.Cell(entry.Source), CliConsole.Cell(string.IsNullOrEmpty(entry.Set) ? "." : entry.Set),
+                    CliConsole.Cell(entry.Digest[..Math.Min(entry.Digest.Length, 19)]), CliConsole.Cell(entry.SignatureKeyId ?? "-"));
             }
 
             context.Console.Ansi.Write(table);

@@ -48,7 +48,7 @@ internal static class LockCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumns("plugin", "version", "digest");
             foreach (var (id, version, digest) in entries)
             {
-                table.AddRow(new Text(id), new Text(version), new Text(digest.Value));
+                table.AddRow(CliConsole.Cell(id), CliConsole.Cell(version), CliConsole.Cell(digest.Value));
             }
 
             context.Console.Ansi.Write(table);

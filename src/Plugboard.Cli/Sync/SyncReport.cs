@@ -78,14 +78,14 @@ internal static class SyncReport
         {
             var failed = source.Status == SourceSyncStatus.Failed;
             table.AddRow(
-                new Text(source.Source),
+                CliConsole.Cell(source.Source),
                 new Markup(failed ? "[red]failed[/]" : "[green]ok[/]"),
-                new Text(Count(source.Added)),
-                new Text(Count(source.Updated)),
-                new Text(Count(source.Unchanged)),
-                new Text(Count(source.Removed)),
-                new Text(Duration(source.Duration)),
-                new Text(Summary(source.Error, console.IsTerminal ? Math.Max(20, console.Ansi.Profile.Width - 80) : int.MaxValue)));
+                CliConsole.Cell(Count(source.Added)),
+                CliConsole.Cell(Count(source.Updated)),
+                CliConsole.Cell(Count(source.Unchanged)),
+                CliConsole.Cell(Count(source.Removed)),
+                CliConsole.Cell(Duration(source.Duration)),
+                CliConsole.Cell(Summary(source.Error, console.IsTerminal ? Math.Max(20, console.Ansi.Profile.Width - 80) : int.MaxValue)));
         }
 
         console.Ansi.Write(table);
