@@ -80,4 +80,27 @@ public sealed class HostileSourceTests : IDisposable
         Assert.DoesNotContain("abc", refused.Message, StringComparison.Ordinal);
         Assert.Empty(feed.Requests);
     }
+
+    [Fact]
+    public async Task A_manifest_with_a_byte_order_mark_packs_verifies_and_syncs_from_a_folder_and_a_feed()
+    {
+        var folder = _ws.Folder("fs");
+        var plugin = TestPlugins.WriteFolder(folder, "custom-bom", "1.0.0");
+        var manifest = Path.Combine(plugin, "plugin.yaml");
+        await File.WriteAllBytesAsync(manifest, [0xEF, 0xBB, 0xBF, .. await File.ReadAllBytesAsync(manifest)]);
+        var packed = await PackageWriter.PackAsync(plugin, Path.Combine(_ws.Folder("out"), "custom-bom-1.0.0.pbpkg"));
+        await using var feed = RawHttpServer.Start();
+        feed.Serve("/packages/custom-bom-1.0.0.pbpkg", await File.ReadAllBytesAsync(packed.Path!));
+        ServeIndex(feed, new HttpFeedPackage { Id = "custom-bom", Version = "1.0.0", Digest = packed.Digest.Value, Url = "packages/custom-bom-1.0.0.pbpkg" });
+        _ws.AddSource("local", "fs", folder);
+        AddFeed("feed", feed);
+
+        var verification = await PackageVerifier.VerifyAsync(packed.Path!);
+        var run = await _ws.SyncAsync();
+
+        Assert.True(verification.IsValid, string.Join("; ", verification.Problems.Select(p => p.Message)));
+        Workspace.AssertOk(run);
+        Assert.Equal(1, run["local"].Added);
+        Assert.Equal(1, run["feed"].Added);
+    }
 }
