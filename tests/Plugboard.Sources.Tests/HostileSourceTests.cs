@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using Plugboard.Packaging;
 using Plugboard.Sources.Configuration;
@@ -102,5 +103,144 @@ public sealed class HostileSourceTests : IDisposable
         Workspace.AssertOk(run);
         Assert.Equal(1, run["local"].Added);
         Assert.Equal(1, run["feed"].Added);
+    }
+
+    private static long SizeOf(string folder) => Directory.Exists(folder)
+        ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
+        : 0;
+
+    private string AddGoodFsSource()
+    {
+        var folder = _ws.Folder("good");
+        TestPlugins.WriteFolder(folder, "custom-good", "1.0.0");
+        _ws.AddSource("good", "fs", folder);
+        return folder;
+    }
+
+    [Fact]
+    public async Task Endless_downloads_stop_at_the_source_budget_and_leave_no_partial_file()
+    {
+        await using var feed = RawHttpServer.Start();
+        var listed = new List<HttpFeedPackage>();
+        for (var i = 0; i < 5; i++)
+        {
+            feed.ServeEndless($"/packages/endless-{i}.pbpkg");
+            listed.Add(new HttpFeedPackage { Id = $"custom-endless{i}", Version = "1.0.0", Digest = PackageDigest.FromHash(new byte[32]).Value, Url = $"packages/endless-{i}.pbpkg" });
+        }
+
+        ServeIndex(feed, [.. listed]);
+        AddFeed("feed", feed).MaxDownloadBytes = 4L << 20;
+        AddGoodFsSource();
+
+        var run = await _ws.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["feed"].Status);
+        Assert.Contains("budget of 4 MiB", run["feed"].Error);
+        Assert.Equal(SourceSyncStatus.Ok, run["good"].Status);
+        Assert.True(SizeOf(_ws.CacheDirectory) < 1L << 20, $"the cache holds {SizeOf(_ws.CacheDirectory)} bytes after the budget stop");
+        Assert.DoesNotContain(Directory.EnumerateFiles(_ws.CacheDirectory, "*.pbpkg", SearchOption.AllDirectories), f => f.StartsWith(Path.Combine(_ws.CacheDirectory, "tmp"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_oversized_signature_is_refused_before_it_is_read_and_never_stored()
+    {
+        await using var feed = RawHttpServer.Start();
+        var package = await PublishAsync(feed, "custom-alpha", "1.0.0");
+        var padding = new string('A', 300_000);
+        feed.Serve("/packages/custom-alpha-1.0.0.pbpkg.sig", Encoding.UTF8.GetBytes($"{{\"keyId\":\"k\",\"algorithm\":\"ecdsa-p256-sha256\",\"signature\":\"{padding}\",\"digest\":\"{package.Digest}\"}}"));
+        ServeIndex(feed, package with { SignatureUrl = "packages/custom-alpha-1.0.0.pbpkg.sig" });
+        AddFeed("feed", feed);
+        AddGoodFsSource();
+
+        var run = await _ws.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["feed"].Status);
+        Assert.Contains("(signature) is larger than 8 KiB", run["feed"].Error);
+        Assert.Equal(SourceSyncStatus.Ok, run["good"].Status);
+        Assert.Empty(Directory.EnumerateFiles(_ws.CacheDirectory, "*.sig", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_fifo_named_like_a_package_fails_only_its_source_and_never_hangs_the_sync()
+    {
+        var folder = _ws.Folder("fifo");
+        await TestPlugins.WritePackageAsync(folder, "custom-real", "1.0.0");
+        MakeFifo(Path.Combine(folder, "custom-fifo-1.0.0.pbpkg"));
+        var pluginWithFifoManifest = Directory.CreateDirectory(Path.Combine(folder, "custom-pipe")).FullName;
+        MakeFifo(Path.Combine(pluginWithFifoManifest, "plugin.yaml"));
+        _ws.AddSource("fifo", "fs", folder);
+        AddGoodFsSource();
+
+        var run = await _ws.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["fifo"].Status);
+        Assert.Contains("custom-fifo-1.0.0.pbpkg' is empty or not a regular file", run["fifo"].Error);
+        Assert.Contains("plugin.yaml: is empty or not a regular file", run["fifo"].Error);
+        Assert.Equal(SourceSyncStatus.Ok, run["good"].Status);
+    }
+
+    [Fact]
+    public async Task A_source_that_stops_answering_mid_body_fails_at_its_timeout_and_the_others_go_on()
+    {
+        await using var feed = RawHttpServer.Start();
+        feed.Routes["/index.json"] = new RawResponse(200, [], async (stream, ct) =>
+        {
+            await stream.WriteAsync("{\"packages\":["u8.ToArray(), ct);
+            await Task.Delay(Timeout.Infinite, ct);
+        }, 1000);
+        AddFeed("stuck", feed).Timeout = TimeSpan.FromSeconds(1);
+        AddGoodFsSource();
+
+        var run = await _ws.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["stuck"].Status);
+        Assert.Contains("did not finish within its Timeout of 00:00:01", run["stuck"].Error);
+        Assert.Equal(SourceSyncStatus.Ok, run["good"].Status);
+    }
+
+    [Fact]
+    public async Task A_sync_waiting_for_the_cache_lock_says_who_holds_it_and_gives_up_after_its_timeout()
+    {
+        AddGoodFsSource();
+        _ws.Options.CacheLockTimeout = TimeSpan.FromMilliseconds(500);
+        using var held = await Cache.CacheDirectoryLock.AcquireAsync(_ws.CacheDirectory, CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<Cache.CacheLockTimeoutException>(() => _ws.SyncAsync());
+
+        Assert.Contains($"locked by process {Environment.ProcessId} ", refused.Message);
+        Assert.Contains("CacheLockTimeout", refused.Message);
+        Assert.Contains(_ws.Logs.Messages, m => m.Level == Microsoft.Extensions.Logging.LogLevel.Warning && m.Message.Contains($"held by process {Environment.ProcessId} ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_gzip_bomb_index_is_refused_as_too_large_with_the_limit()
+    {
+        await using var feed = RawHttpServer.Start();
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 80; i++)
+            {
+                gzip.Write(zeros);
+            }
+        }
+
+        feed.Serve("/index.json", compressed.ToArray(), ("Content-Encoding", "gzip"));
+        AddFeed("bomb", feed);
+        AddGoodFsSource();
+
+        var run = await _ws.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["bomb"].Status);
+        Assert.Contains("is larger than 64 MiB (after decompression)", run["bomb"].Error);
+        Assert.Equal(SourceSyncStatus.Ok, run["good"].Status);
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
     }
 }

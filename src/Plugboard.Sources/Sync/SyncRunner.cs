@@ -81,7 +81,7 @@ public sealed class SyncRunner
         var runId = $"{started:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..8]}";
         var results = new List<SourceSyncResult>();
 
-        using (await CacheDirectoryLock.AcquireAsync(Cache.CacheDirectory, cancellationToken).ConfigureAwait(false))
+        using (await CacheDirectoryLock.AcquireAsync(Cache.CacheDirectory, _options.CacheLockTimeout, _logger, TimeProvider.System, cancellationToken).ConfigureAwait(false))
         {
             // What killed syncs fetched into their work folders would otherwise stay until a garbage collection.
             Cache.DeleteStaleWorkFolders();
@@ -186,12 +186,15 @@ public sealed class SyncRunner
             progress?.Report(new SyncProgress(options.Name, SyncStage.Listing, 0, 0));
             var provider = _providers.First(p => string.Equals(p.Type, options.Type, StringComparison.OrdinalIgnoreCase));
             var stateDirectory = Path.Combine(Cache.CacheDirectory, "sources", options.Name.ToLowerInvariant());
-            var source = provider.Create(options, new SourceContext(Cache.CacheDirectory, stateDirectory, _loggerFactory));
+            var source = provider.Create(options, new SourceContext(Cache.CacheDirectory, stateDirectory, _loggerFactory)
+            {
+                Downloads = new Transport.DownloadBudget(options.Name, options.MaxDownloadBytes),
+            });
             try
             {
                 var workDirectory = Path.Combine(workRoot, options.Name.ToLowerInvariant());
                 Directory.CreateDirectory(workDirectory);
-                listing = await source.ListAsync(workDirectory, cancellationToken).ConfigureAwait(false);
+                listing = await WithinTimeoutAsync(options, "listing", ct => source.ListAsync(workDirectory, ct), cancellationToken).ConfigureAwait(false);
                 var (packages, toStore, pendingLocks, fetchedCount) = await ExamineAsync(options, source, listing, previous, lockFile, workDirectory, progress, cancellationToken).ConfigureAwait(false);
                 fetched = fetchedCount;
 
@@ -424,7 +427,17 @@ public sealed class SyncRunner
         }
         else
         {
-            await candidate.FetchAsync(path, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await WithinTimeoutAsync(options, $"fetching {candidate.Origin}", async ct => { await candidate.FetchAsync(path, ct).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // A refused or broken fetch leaves nothing behind, not even until the end of the sync.
+                AtomicFile.TryDeleteDirectory(folder);
+                throw;
+            }
+
             fetched = true;
         }
 
@@ -459,6 +472,24 @@ public sealed class SyncRunner
             Included = set.Takes(manifest.Id, manifest.Version),
         };
         return ((entry, path), fetched);
+    }
+
+    /// <summary>
+    /// Runs one operation of a source within the source's Timeout, whatever the source does: one that ignores its
+    /// token (a blocking read of a FIFO, a hung library call) is left behind and the sync of that source fails.
+    /// </summary>
+    private static async Task<T> WithinTimeoutAsync<T>(SourceOptions options, string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            return await operation(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SourceException(options.Name, $"Source '{options.Name}': {what} did not finish within its Timeout of {options.Timeout}; the previous cache state is kept. Check the source, or raise its Timeout.", ex);
+        }
     }
 
     private async Task<CacheIndex> CommitAsync(

@@ -22,8 +22,11 @@ public sealed class HttpSource : IPluginSource, IDisposable
     private readonly ILogger _logger;
     private readonly Lazy<HttpClient> _client;
 
-    /// <summary>The largest download accepted: the total size extraction allows.</summary>
-    internal static long MaxDownloadBytes => ExtractionLimits.Default.MaxTotalSize;
+    /// <summary>The largest package accepted: the total size extraction allows.</summary>
+    internal static long MaxPackageBytes => ExtractionLimits.Default.MaxTotalSize;
+
+    /// <summary>The largest feed index accepted, after decompression.</summary>
+    internal const long MaxIndexBytes = 64L << 20;
 
     /// <summary>Creates the source; <paramref name="options"/> must be valid for type <c>http</c>.</summary>
     public HttpSource(SourceOptions options, SourceContext context)
@@ -109,14 +112,14 @@ public sealed class HttpSource : IPluginSource, IDisposable
             request.Headers.IfNoneMatch.Add(tag);
         }
 
-        using var response = await SendAsync(request, indexUrl, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(request, indexUrl, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotModified && saved is not null)
         {
             return (HttpFeedIndex.Parse(saved.Body, indexUrl.ToString()), saved.ETag, false);
         }
 
         EnsureSuccess(response, indexUrl, $"feed index of set '{set.Key}'");
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var body = await ReadIndexBodyAsync(response, indexUrl, cancellationToken).ConfigureAwait(false);
         HttpFeedIndex index;
         try
         {
@@ -151,13 +154,17 @@ public sealed class HttpSource : IPluginSource, IDisposable
         }
     }
 
-    internal async Task DownloadAsync(Uri url, string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams <paramref name="url"/> into <paramref name="path"/>, charging the sync's download budget as it goes and
+    /// stopping past <paramref name="maxBytes"/>. A refused or broken download is deleted at once.
+    /// </summary>
+    internal async Task DownloadAsync(Uri url, string path, long maxBytes, string what, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        using var response = await SendAsync(request, url, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-        EnsureSuccess(response, url, "package");
         try
         {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            using var response = await SendAsync(request, url, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            EnsureSuccess(response, url, what);
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             var buffer = new byte[1 << 16];
@@ -165,19 +172,55 @@ public sealed class HttpSource : IPluginSource, IDisposable
             int read;
             while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                // A package can never be larger than what extraction accepts; stop a hostile or broken server early.
+                // Stop a hostile or broken server early: no package may be larger than extraction accepts, no
+                // signature larger than a signature can be, and the source's downloads together stay in its budget.
                 total += read;
-                if (total > MaxDownloadBytes)
+                if (total > maxBytes)
                 {
-                    throw new SourceException(Name, $"Source '{Name}': {url} is larger than {MaxDownloadBytes >> 20} MiB, more than any package may be; refused.");
+                    throw new SourceException(Name, $"Source '{Name}': {url} ({what}) is larger than {DownloadBudget.Describe(maxBytes)}, more than any {what} may be; refused.");
                 }
 
+                _context.Downloads.Charge(read, url.ToString());
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
+            Cache.AtomicFile.TryDelete(path);
             throw new SourceException(Name, $"Source '{Name}': download of {url} broke off ({ex.Message}). The previous cache state is kept; sync again when the server is back.", ex);
+        }
+        catch
+        {
+            Cache.AtomicFile.TryDelete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Reads a response body of at most <see cref="MaxIndexBytes"/> (after decompression), charging the download budget.</summary>
+    private async Task<byte[]> ReadIndexBodyAsync(HttpResponseMessage response, Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[1 << 16];
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxIndexBytes)
+                {
+                    throw new SourceException(Name, $"Source '{Name}': feed index {url} is larger than {DownloadBudget.Describe(MaxIndexBytes)} (after decompression), the most an index may be; refused. An index lists packages, it does not hold them: fix the feed, or split it into sets.");
+                }
+
+                _context.Downloads.Charge(read, url.ToString());
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SourceException(Name, $"Source '{Name}': download of feed index {url} broke off ({ex.Message}). The previous cache state is kept; sync again when the server is back.", ex);
         }
     }
 
@@ -240,8 +283,8 @@ public sealed class HttpSource : IPluginSource, IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => bundle.Validates(certificate, errors);
         }
 
-        // Indexes are buffered; packages are streamed and bounded separately.
-        return new HttpClient(handler) { Timeout = _options.Timeout, MaxResponseContentBufferSize = 64L << 20 };
+        // Every body is streamed and bounded by the source (indexes, packages, signatures), none buffered by the client.
+        return new HttpClient(handler) { Timeout = _options.Timeout };
     }
 
     private sealed record SavedIndex(string? ETag, byte[] Body);
@@ -250,10 +293,10 @@ public sealed class HttpSource : IPluginSource, IDisposable
     {
         public override async Task FetchAsync(string packagePath, CancellationToken cancellationToken)
         {
-            await source.DownloadAsync(url, packagePath, cancellationToken).ConfigureAwait(false);
+            await source.DownloadAsync(url, packagePath, MaxPackageBytes, "package", cancellationToken).ConfigureAwait(false);
             if (signatureUrl is not null)
             {
-                await source.DownloadAsync(signatureUrl, PackageFormat.SignaturePathFor(packagePath), cancellationToken).ConfigureAwait(false);
+                await source.DownloadAsync(signatureUrl, PackageFormat.SignaturePathFor(packagePath), PackageSignature.MaxFileBytes, "signature", cancellationToken).ConfigureAwait(false);
             }
         }
     }
