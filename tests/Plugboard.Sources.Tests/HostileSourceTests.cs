@@ -237,6 +237,48 @@ public sealed class HostileSourceTests : IDisposable
         Assert.Equal(SourceSyncStatus.Ok, run["good"].Status);
     }
 
+    [Fact]
+    public async Task A_source_replacing_a_version_by_a_lower_one_is_refused_as_a_rollback_unless_allowed()
+    {
+        await using var feed = RawHttpServer.Start();
+        var newer = await PublishAsync(feed, "custom-alpha", "1.1.0");
+        var older = await PublishAsync(feed, "custom-alpha", "1.0.0");
+        ServeIndex(feed, newer);
+        AddFeed("feed", feed);
+        AddGoodFsSource();
+        Workspace.AssertOk(await _ws.SyncAsync());
+        ServeIndex(feed, older);
+
+        var refused = await _ws.SyncAsync();
+        var resolvedAfterRefusal = await _ws.ResolveAsync();
+        var allowed = await _ws.SyncAsync(new SyncOptions { AllowDowngrade = true });
+
+        Assert.Equal(SourceSyncStatus.Failed, refused["feed"].Status);
+        Assert.Contains("offers custom-alpha 1.0.0 at most (set '.'), but the cache has custom-alpha 1.1.0 from it: a rollback, refused", refused["feed"].Error);
+        Assert.Contains("--allow-downgrade", refused["feed"].Error);
+        Assert.Equal(SourceSyncStatus.Ok, refused["good"].Status);
+        Assert.Equal("1.1.0", resolvedAfterRefusal.Single(p => p.Id == "custom-alpha").Version.ToFullString());
+        Workspace.AssertOk(allowed);
+        Assert.Equal("1.0.0", (await _ws.ResolveAsync()).Single(p => p.Id == "custom-alpha").Version.ToFullString());
+    }
+
+    [Fact]
+    public async Task A_set_pinning_the_lower_version_takes_it_without_a_rollback_error()
+    {
+        await using var feed = RawHttpServer.Start();
+        var newer = await PublishAsync(feed, "custom-alpha", "1.1.0");
+        var older = await PublishAsync(feed, "custom-alpha", "1.0.0");
+        ServeIndex(feed, newer, older);
+        var source = AddFeed("feed", feed);
+        Workspace.AssertOk(await _ws.SyncAsync());
+
+        source.Sets = [new PluginSetOptions { Version = "1.0.0" }];
+        var run = await _ws.SyncAsync();
+
+        Workspace.AssertOk(run);
+        Assert.Equal("1.0.0", Assert.Single(await _ws.ResolveAsync()).Version.ToFullString());
+    }
+
     private static void MakeFifo(string path)
     {
         using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);

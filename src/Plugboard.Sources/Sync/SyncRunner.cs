@@ -98,7 +98,7 @@ public sealed class SyncRunner
             {
                 foreach (var options in selected)
                 {
-                    var (result, updated) = await SyncSourceAsync(options, index, lockFile, workRoot, progress, cancellationToken).ConfigureAwait(false);
+                    var (result, updated) = await SyncSourceAsync(options, index, lockFile, workRoot, syncOptions.AllowDowngrade, progress, cancellationToken).ConfigureAwait(false);
                     index = updated;
                     results.Add(result);
                 }
@@ -175,7 +175,7 @@ public sealed class SyncRunner
     }
 
     private async Task<(SourceSyncResult Result, CacheIndex Index)> SyncSourceAsync(
-        SourceOptions options, CacheIndex index, PluginLockFile lockFile, string workRoot, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+        SourceOptions options, CacheIndex index, PluginLockFile lockFile, string workRoot, bool allowDowngrade, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var previous = index.Find(options.Name);
@@ -195,7 +195,7 @@ public sealed class SyncRunner
                 var workDirectory = Path.Combine(workRoot, options.Name.ToLowerInvariant());
                 Directory.CreateDirectory(workDirectory);
                 listing = await WithinTimeoutAsync(options, "listing", ct => source.ListAsync(workDirectory, ct), cancellationToken).ConfigureAwait(false);
-                var (packages, toStore, pendingLocks, fetchedCount) = await ExamineAsync(options, source, listing, previous, lockFile, workDirectory, progress, cancellationToken).ConfigureAwait(false);
+                var (packages, toStore, pendingLocks, fetchedCount) = await ExamineAsync(options, source, listing, previous, lockFile, workDirectory, allowDowngrade, progress, cancellationToken).ConfigureAwait(false);
                 fetched = fetchedCount;
 
                 progress?.Report(new SyncProgress(options.Name, SyncStage.Committing, listing.Packages.Count, listing.Packages.Count));
@@ -255,7 +255,7 @@ public sealed class SyncRunner
     }
 
     private async Task<(List<CacheEntry> Packages, List<(PackageDigest Digest, string Path)> ToStore, Dictionary<(string, string), (PackageDigest, string)> PendingLocks, int Fetched)> ExamineAsync(
-        SourceOptions options, IPluginSource source, SourceListing listing, SourceRecord? previous, PluginLockFile lockFile, string workDirectory, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+        SourceOptions options, IPluginSource source, SourceListing listing, SourceRecord? previous, PluginLockFile lockFile, string workDirectory, bool allowDowngrade, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var sets = source.Sets.ToDictionary(s => s.Key, StringComparer.Ordinal);
         var known = new Dictionary<(string, string, string), CacheEntry>();
@@ -383,6 +383,11 @@ public sealed class SyncRunner
             packages.Add(entry);
         }
 
+        if (!allowDowngrade)
+        {
+            failures.AddRange(FindRollbacks(options.Name, sets, previous, packages));
+        }
+
         if (failures.Count > 0)
         {
             var list = string.Join(Environment.NewLine, failures.Select(f => "  - " + f));
@@ -390,6 +395,29 @@ public sealed class SyncRunner
         }
 
         return (packages, toStore, pending, fetched);
+    }
+
+    /// <summary>
+    /// A plugin whose highest version offered by a set drops below the highest it had is a rollback (a source replacing
+    /// 1.1.0 by 1.0.0): refused, naming both versions, unless the set pins versions explicitly (then the operator chose).
+    /// </summary>
+    private static IEnumerable<string> FindRollbacks(string sourceName, Dictionary<string, PluginSet> sets, SourceRecord? previous, List<CacheEntry> packages)
+    {
+        static Dictionary<(string Set, string Id), NuGetVersion> Highest(IEnumerable<CacheEntry> entries) => entries
+            .Where(e => e.Included)
+            .GroupBy(e => (e.Set, e.Id))
+            .ToDictionary(g => g.Key, g => g.Select(e => NuGetVersion.Parse(e.Version)).Max()!);
+
+        var before = Highest(previous?.Packages ?? []);
+        foreach (var ((setKey, id), version) in Highest(packages).OrderBy(p => p.Key.Id, StringComparer.Ordinal))
+        {
+            if (before.TryGetValue((setKey, id), out var had) && version < had
+                && !(sets.TryGetValue(setKey, out var set) && set.Versions is not null && set.Versions.Satisfies(version)))
+            {
+                yield return $"Source '{sourceName}' now offers {id} {version.ToFullString()} at most (set '{setKey}'), but the cache has {id} {had.ToFullString()} from it: " +
+                    "a rollback, refused. If it is intended, pin the version in the set (Sets:Version) or sync once with --allow-downgrade (SyncOptions.AllowDowngrade).";
+            }
+        }
     }
 
     private static void CheckLock(PluginLockFile lockFile, Dictionary<(string, string), (PackageDigest Digest, string Origin)> pending, CacheEntry entry)
