@@ -279,6 +279,28 @@ public sealed class HostileSourceTests : IDisposable
         Assert.Equal("1.0.0", Assert.Single(await _ws.ResolveAsync()).Version.ToFullString());
     }
 
+    [Fact]
+    public async Task A_link_planted_in_the_cache_is_never_followed_by_sync_or_garbage_collection()
+    {
+        AddGoodFsSource();
+        Workspace.AssertOk(await _ws.SyncAsync());
+        var elsewhere = _ws.Folder("elsewhere");
+        await File.WriteAllTextAsync(Path.Combine(elsewhere, "keep.txt"), "precious");
+        var versions = Directory.GetDirectories(Path.Combine(_ws.CacheDirectory, "plugins", "custom-good"));
+        Directory.Move(Path.Combine(_ws.CacheDirectory, "plugins", "custom-good"), Path.Combine(_ws.Temp.Path, "moved-away"));
+        var link = Path.Combine(_ws.CacheDirectory, "plugins", "custom-good");
+        Directory.CreateSymbolicLink(link, elsewhere);
+
+        var sync = await Assert.ThrowsAsync<Cache.CacheLayoutException>(() => _ws.SyncAsync());
+        var gc = await Assert.ThrowsAsync<Cache.CacheLayoutException>(() => _ws.Cache().CollectGarbageAsync());
+
+        Assert.Contains($"symbolic link at '{link}'", sync.Message);
+        Assert.Contains("remove the link", sync.Message);
+        Assert.Contains(link, gc.Message);
+        Assert.Equal(["keep.txt"], Directory.EnumerateFileSystemEntries(elsewhere).Select(Path.GetFileName));
+        Assert.NotEmpty(versions);
+    }
+
     private static void MakeFifo(string path)
     {
         using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);

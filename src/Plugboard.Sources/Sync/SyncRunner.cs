@@ -83,6 +83,9 @@ public sealed class SyncRunner
 
         using (await CacheDirectoryLock.AcquireAsync(Cache.CacheDirectory, _options.CacheLockTimeout, _logger, TimeProvider.System, cancellationToken).ConfigureAwait(false))
         {
+            // Before anything is written or deleted: a link planted in the cache would send it elsewhere.
+            Cache.EnsureNoLinks();
+
             // What killed syncs fetched into their work folders would otherwise stay until a garbage collection.
             Cache.DeleteStaleWorkFolders();
             var lockFile = await PluginLockFile.LoadAsync(_options.ResolvedLockFile, cancellationToken).ConfigureAwait(false);
