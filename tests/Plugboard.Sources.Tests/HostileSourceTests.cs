@@ -301,6 +301,113 @@ public sealed class HostileSourceTests : IDisposable
         Assert.NotEmpty(versions);
     }
 
+    [Fact]
+    public async Task Two_different_packages_for_one_id_and_version_are_named_as_such_not_as_a_lock_conflict()
+    {
+        var folder = _ws.Folder("dup");
+        await TestPlugins.WritePackageAsync(folder, "custom-dup", "1.0.0", content: "one");
+        TestPlugins.WriteFolder(folder, "custom-dup", "1.0.0", content: "two");
+        _ws.AddSource("dup", "fs", folder);
+        AddGoodFsSource();
+
+        var run = await _ws.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["dup"].Status);
+        Assert.Contains("offers two different packages for custom-dup 1.0.0: 'custom-dup-1.0.0.pbpkg'", run["dup"].Error);
+        Assert.Contains("and 'custom-dup' (sha256:", run["dup"].Error);
+        Assert.DoesNotContain("lock", run["dup"].Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(SourceSyncStatus.Ok, run["good"].Status);
+    }
+
+    [Fact]
+    public async Task A_git_tree_entry_leaving_its_plugin_folder_is_reported_with_source_and_plugin()
+    {
+        var served = _ws.Folder("served");
+        var repo = new GitRepo(Path.Combine(served, "hostile"));
+        string Hash(string type, byte[] content)
+        {
+            var file = Path.Combine(_ws.Temp.Path, Guid.NewGuid().ToString("N"));
+            File.WriteAllBytes(file, content);
+            return GitRepo.Run(repo.Path, "hash-object", "-w", "--literally", "-t", type, file).Trim();
+        }
+
+        static byte[] Tree(params (string Mode, string Name, string Id)[] entries)
+            => [.. entries.SelectMany(e => (byte[])[.. Encoding.ASCII.GetBytes($"{e.Mode} {e.Name}\0"), .. Convert.FromHexString(e.Id)])];
+
+        var evil = Hash("blob", "owned"u8.ToArray());
+        var manifest = Hash("blob", Encoding.UTF8.GetBytes("id: custom-climb\nversion: 1.0.0\nruntime: assembly\nentry: lib/a.dll\n"));
+        var up = Hash("tree", Tree(("100644", "evil.txt", evil)));
+        var plugin = Hash("tree", Tree(("40000", "..", up), ("100644", "plugin.yaml", manifest)));
+        var root = Hash("tree", Tree(("40000", "custom-climb", plugin)));
+        var commit = GitRepo.Run(repo.Path, "commit-tree", root, "-m", "hostile").Trim();
+        GitRepo.Run(repo.Path, "update-ref", "refs/heads/main", commit);
+        using var daemon = await GitDaemon.StartAsync(served);
+        _ws.AddSource("hostile", "git", daemon.UrlOf("hostile")).AllowInsecure = true;
+        AddGoodFsSource();
+
+        var run = await _ws.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["hostile"].Status);
+        Assert.Contains("Source 'hostile': plugin folder 'custom-climb@HEAD' holds the tree entry '../evil.txt', whose path leaves the plugin folder", run["hostile"].Error);
+        Assert.Equal(SourceSyncStatus.Ok, run["good"].Status);
+        Assert.Empty(Directory.EnumerateFiles(_ws.Temp.Path, "evil.txt", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_redirect_to_a_file_url_is_reported_as_a_redirect_not_followed()
+    {
+        await using var feed = RawHttpServer.Start();
+        feed.Routes["/index.json"] = new RawResponse(302, [("Location", "file:///etc/passwd")], (_, _) => Task.CompletedTask, 0);
+        AddFeed("feed", feed);
+        AddGoodFsSource();
+
+        var run = await _ws.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["feed"].Status);
+        Assert.Contains("redirects to 'file:///etc/passwd', which is not followed", run["feed"].Error);
+        Assert.DoesNotContain("Invalid URI", run["feed"].Error);
+        Assert.Equal(SourceSyncStatus.Ok, run["good"].Status);
+    }
+
+    [Fact]
+    public async Task Entry_names_equal_in_another_unicode_form_are_called_a_normalisation_collision()
+    {
+        var folder = _ws.Folder("unicode");
+        var nfc = "lib/caf\u00e9.txt";
+        var nfd = "lib/cafe\u0301.txt";
+        using (var file = File.Create(Path.Combine(folder, "custom-uni-1.0.0.pbpkg")))
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+        {
+            foreach (var name in new[] { "plugin.yaml", nfc, nfd })
+            {
+                using var stream = zip.CreateEntry(name).Open();
+                stream.Write("x"u8);
+            }
+        }
+
+        _ws.AddSource("unicode", "fs", folder);
+
+        var run = await _ws.SyncAsync();
+
+        Assert.Equal(SourceSyncStatus.Failed, run["unicode"].Status);
+        Assert.Contains("another Unicode normalisation form", run["unicode"].Error);
+        Assert.DoesNotContain("case-insensitive", run["unicode"].Error);
+    }
+
+    [Fact]
+    public async Task Half_extracted_folders_of_a_killed_sync_are_removed_by_the_next_sync()
+    {
+        AddGoodFsSource();
+        Workspace.AssertOk(await _ws.SyncAsync());
+        var leftover = Directory.CreateDirectory(Path.Combine(_ws.CacheDirectory, "plugins", "custom-good", ".1.0.0-abcdef012345.extracting-0123456789abcdef")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(leftover, "half.dll"), "half");
+        Directory.SetLastWriteTimeUtc(leftover, DateTime.UtcNow.AddHours(-1));
+
+        Workspace.AssertOk(await _ws.SyncAsync());
+
+        Assert.False(Directory.Exists(leftover));
+    }
+
     private static void MakeFifo(string path)
     {
         using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);

@@ -125,6 +125,32 @@ public sealed class CacheStore
         }
     }
 
+    /// <summary>
+    /// Deletes the staging folders (<c>plugins/{id}/.{version}.extracting-…</c>, <c>.deleting-…</c>) of extractions and
+    /// deletions a killed process left behind. Readers extract without the cache lock, so only folders untouched for
+    /// <paramref name="olderThan"/> are taken as dead.
+    /// </summary>
+    internal void DeleteStaleStagingFolders(TimeSpan olderThan, DateTimeOffset now)
+    {
+        if (!Directory.Exists(PluginsDirectory))
+        {
+            return;
+        }
+
+        foreach (var idFolder in Directory.EnumerateDirectories(PluginsDirectory))
+        {
+            foreach (var staging in Directory.EnumerateDirectories(idFolder, ".*").ToList())
+            {
+                var name = Path.GetFileName(staging);
+                if ((name.Contains(".extracting-", StringComparison.Ordinal) || name.Contains(".deleting-", StringComparison.Ordinal))
+                    && now - Directory.GetLastWriteTimeUtc(staging) > olderThan)
+                {
+                    AtomicFile.TryDeleteDirectory(staging);
+                }
+            }
+        }
+    }
+
     /// <summary>Reads the index.</summary>
     public Task<CacheIndex> ReadIndexAsync(CancellationToken cancellationToken = default) => Index.ReadAsync(cancellationToken);
 

@@ -86,8 +86,9 @@ public sealed class SyncRunner
             // Before anything is written or deleted: a link planted in the cache would send it elsewhere.
             Cache.EnsureNoLinks();
 
-            // What killed syncs fetched into their work folders would otherwise stay until a garbage collection.
+            // What killed syncs fetched into their work folders or left half extracted would otherwise stay until a garbage collection.
             Cache.DeleteStaleWorkFolders();
+            Cache.DeleteStaleStagingFolders(TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow);
             var lockFile = await PluginLockFile.LoadAsync(_options.ResolvedLockFile, cancellationToken).ConfigureAwait(false);
             var relocked = Relock(lockFile, syncOptions.Relock);
             var index = await Cache.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
@@ -371,7 +372,7 @@ public sealed class SyncRunner
                 {
                     CheckLock(lockFile, pending, entry);
                 }
-                catch (LockConflictException ex)
+                catch (Exception ex) when (ex is LockConflictException or SourceException)
                 {
                     failures.Add(ex.Message);
                     continue;
@@ -434,7 +435,11 @@ public sealed class SyncRunner
 
         if (pending.TryGetValue((entry.Id, entry.Version), out var first) && first.Digest != digest)
         {
-            throw new LockConflictException(entry.Id, entry.Version, first.Digest, digest, $"source '{entry.Source}' ({entry.Origin}), while {first.Origin} in the same source has the other,", lockFile.Path);
+            // Not a lock conflict: nothing is locked yet, and re-locking would not help. The source is inconsistent.
+            throw new SourceException(
+                entry.Source,
+                $"Source '{entry.Source}' offers two different packages for {entry.Id} {entry.Version}: '{first.Origin}' ({first.Digest}) and '{entry.Origin}' ({digest}). " +
+                "One id and version must name one package: remove one of them from the source, or give it another version.");
         }
 
         if (locked is null)

@@ -93,7 +93,11 @@ public sealed class HttpSource : IPluginSource, IDisposable
 
     private Uri Resolve(Uri indexUrl, string relative, string field)
     {
-        var url = new Uri(indexUrl, relative);
+        if (!Uri.TryCreate(indexUrl, relative, out var url))
+        {
+            throw new SourceException(Name, $"Source '{Name}': feed index {indexUrl} {field} '{relative}' is not a URL; give an https:// URL or a path relative to the index. Fix the feed.");
+        }
+
         if (TransportPolicy.CheckHttpUrl(_options, url.ToString(), $"feed index {indexUrl} {field}") is { } problem)
         {
             throw new SourceException(Name, problem);
@@ -106,13 +110,8 @@ public sealed class HttpSource : IPluginSource, IDisposable
     {
         var statePath = Path.Combine(_context.StateDirectory, "http-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(indexUrl.ToString())))[..16] + ".json");
         var saved = await ReadSavedAsync(statePath, cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Get, indexUrl);
-        if (saved?.ETag is { } savedTag && EntityTagHeaderValue.TryParse(savedTag, out var tag))
-        {
-            request.Headers.IfNoneMatch.Add(tag);
-        }
-
-        using var response = await SendAsync(request, indexUrl, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        var tag = saved?.ETag is { } savedTag && EntityTagHeaderValue.TryParse(savedTag, out var parsed) ? parsed : null;
+        using var response = await SendAsync(indexUrl, request => { if (tag is not null) { request.Headers.IfNoneMatch.Add(tag); } }, $"feed index of set '{set.Key}'", cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotModified && saved is not null)
         {
             return (HttpFeedIndex.Parse(saved.Body, indexUrl.ToString()), saved.ETag, false);
@@ -162,8 +161,7 @@ public sealed class HttpSource : IPluginSource, IDisposable
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            using var response = await SendAsync(request, url, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            using var response = await SendAsync(url, configure: null, what, cancellationToken).ConfigureAwait(false);
             EnsureSuccess(response, url, what);
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
@@ -224,7 +222,57 @@ public sealed class HttpSource : IPluginSource, IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, Uri url, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    private const int MaxRedirects = 10;
+
+    /// <summary>
+    /// Sends a GET, following redirects here rather than in the handler, so that each hop is checked like a configured
+    /// URL (http(s) only, never https to http, the source's transport policy) and credentials go only to their origin.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Uri url, Action<HttpRequestMessage>? configure, string what, CancellationToken cancellationToken)
+    {
+        var current = url;
+        for (var hops = 0; ; hops++)
+        {
+            HttpResponseMessage response;
+            using (var request = new HttpRequestMessage(HttpMethod.Get, current))
+            {
+                configure?.Invoke(request);
+                response = await SendOnceAsync(request, current, cancellationToken).ConfigureAwait(false);
+            }
+
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || !response.Headers.TryGetValues("Location", out var locations))
+            {
+                return response;
+            }
+
+            var location = locations.FirstOrDefault() ?? string.Empty;
+            response.Dispose();
+            var refused = $"Source '{Name}': GET {current} ({what}) redirects to '{location}', which is not followed:";
+            if (!Uri.TryCreate(current, location, out var next) || (next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new SourceException(Name, $"{refused} redirects are followed only to http:// or https:// URLs. Fix the server or point the source at the final URL.");
+            }
+
+            if (current.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new SourceException(Name, $"{refused} a redirect from https to http would drop TLS. Fix the server.");
+            }
+
+            if (TransportPolicy.CheckHttpUrl(_options, next.ToString(), $"redirect of {current}") is { } problem)
+            {
+                throw new SourceException(Name, problem);
+            }
+
+            if (hops + 1 >= MaxRedirects)
+            {
+                throw new SourceException(Name, $"Source '{Name}': GET {url} ({what}) redirected more than {MaxRedirects} times; refused. Fix the server or point the source at the final URL.");
+            }
+
+            current = next;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, Uri url, CancellationToken cancellationToken)
     {
         // Credentials go only to the origin they were configured for: an index may list packages on any host.
         var token = SourceToken.Read(_options);
@@ -239,7 +287,7 @@ public sealed class HttpSource : IPluginSource, IDisposable
 
         try
         {
-            return await _client.Value.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            return await _client.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -274,6 +322,9 @@ public sealed class HttpSource : IPluginSource, IDisposable
         var handler = new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.All,
+
+            // Followed by SendAsync, which checks every hop.
+            AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(30),
         };
