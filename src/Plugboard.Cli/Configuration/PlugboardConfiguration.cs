@@ -104,6 +104,12 @@ internal sealed class PlugboardConfiguration
         catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException)
         {
             var detail = ex.InnerException is { } inner && ex is InvalidDataException ? $"{ex.Message} {inner.Message}" : ex.Message;
+            if (FindYamlError(ex) is { } yaml)
+            {
+                // The YAML provider keeps the position in the parser's exception only.
+                detail = $"{file}:{yaml.Start.Line}:{yaml.Start.Column}: {detail}";
+            }
+
             throw new CliException($"Cannot read configuration file '{file}': {detail}", ExitCodes.Failure, ex);
         }
 
@@ -157,5 +163,18 @@ internal sealed class PlugboardConfiguration
                 source.Settings[key] = Resolve(source.Settings[key])!;
             }
         }
+    }
+
+    private static YamlDotNet.Core.YamlException? FindYamlError(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is YamlDotNet.Core.YamlException yaml)
+            {
+                return yaml;
+            }
+        }
+
+        return null;
     }
 }
