@@ -63,7 +63,8 @@ public static class PlugboardSourcesServiceCollectionExtensions
             sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>(),
             sp.GetRequiredService<CacheStore>(),
             sp.GetServices<IPluginSourceProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(sp => new CachedPluginResolver(
             sp.GetRequiredService<CacheStore>(),
             sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>(),

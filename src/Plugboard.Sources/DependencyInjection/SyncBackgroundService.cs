@@ -19,10 +19,13 @@ public sealed class SyncBackgroundService : BackgroundService
     private readonly CurrentPluginsDirectory _current;
     private readonly PlugboardSourcesOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private PeriodicTimer? _timer;
 
-    /// <summary>Creates the service.</summary>
-    public SyncBackgroundService(SyncRunner runner, CachedPluginResolver resolver, CurrentPluginsDirectory current, IOptions<PlugboardSourcesOptions> options, ILogger<SyncBackgroundService> logger)
+    /// <summary>Creates the service; <paramref name="time"/> drives the sync interval (the system clock when none is registered).</summary>
+    public SyncBackgroundService(SyncRunner runner, CachedPluginResolver resolver, CurrentPluginsDirectory current, IOptions<PlugboardSourcesOptions> options, ILogger<SyncBackgroundService> logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _runner = runner;
         _resolver = resolver;
         _current = current;
@@ -37,6 +40,9 @@ public sealed class SyncBackgroundService : BackgroundService
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await RefreshCurrentAsync(cancellationToken).ConfigureAwait(false);
+
+        // Made here rather than in ExecuteAsync (which runs on its own thread): the interval counts from the host's start.
+        _timer = _options.SyncInterval > TimeSpan.Zero ? new PeriodicTimer(_options.SyncInterval, _time) : null;
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -62,12 +68,11 @@ public sealed class SyncBackgroundService : BackgroundService
             await SyncSafelyAsync(stoppingToken).ConfigureAwait(false);
         }
 
-        if (_options.SyncInterval <= TimeSpan.Zero)
+        if (_timer is not { } timer)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(_options.SyncInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -106,5 +111,13 @@ public sealed class SyncBackgroundService : BackgroundService
         {
             _logger.LogError(ex, "The current plugins folder {Directory} could not be refreshed from the cache: {Error}", _current.Directory, ex.Message);
         }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

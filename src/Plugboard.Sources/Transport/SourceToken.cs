@@ -6,7 +6,7 @@ namespace Plugboard.Sources.Transport;
 public static class SourceToken
 {
     /// <summary>The token, or null when the source has none configured.</summary>
-    /// <exception cref="InvalidOperationException">
+    /// <exception cref="Sources.SourceException">
     /// The variable or file named is missing or empty, or the token holds control characters (a line break would
     /// let it write header lines of its own); the message names the source and where the token comes from, never a value.
     /// </exception>
@@ -20,7 +20,7 @@ public static class SourceToken
 
         if (Problem(source, value, where) is { } problem)
         {
-            throw new InvalidOperationException(problem);
+            throw new Sources.SourceException(source.Name, problem);
         }
 
         return Clean(value);
@@ -37,7 +37,7 @@ public static class SourceToken
             var (value, where) = ReadRaw(source);
             return value is null ? null : Problem(source, value, where);
         }
-        catch (InvalidOperationException)
+        catch (Sources.SourceException)
         {
             return null;
         }
@@ -57,7 +57,7 @@ public static class SourceToken
             var value = Environment.GetEnvironmentVariable(credentials.TokenEnv);
             if (string.IsNullOrWhiteSpace(value))
             {
-                throw new InvalidOperationException($"Source '{source.Name}': environment variable '{credentials.TokenEnv}' named by Credentials:TokenEnv is not set or empty. Set it to the access token.");
+                throw new Sources.SourceException(source.Name, $"Source '{source.Name}': environment variable '{credentials.TokenEnv}' named by Credentials:TokenEnv is not set or empty. Set it to the access token.");
             }
 
             return (value, $"environment variable '{credentials.TokenEnv}' (Credentials:TokenEnv)");
@@ -68,13 +68,13 @@ public static class SourceToken
             var path = Path.GetFullPath(credentials.TokenFile);
             if (!File.Exists(path))
             {
-                throw new InvalidOperationException($"Source '{source.Name}': token file '{path}' named by Credentials:TokenFile does not exist.");
+                throw new Sources.SourceException(source.Name, $"Source '{source.Name}': token file '{path}' named by Credentials:TokenFile does not exist.");
             }
 
             var value = File.ReadAllText(path);
             if (Clean(value).Length == 0)
             {
-                throw new InvalidOperationException($"Source '{source.Name}': token file '{path}' named by Credentials:TokenFile is empty.");
+                throw new Sources.SourceException(source.Name, $"Source '{source.Name}': token file '{path}' named by Credentials:TokenFile is empty.");
             }
 
             return (value, $"token file '{path}' (Credentials:TokenFile)");
