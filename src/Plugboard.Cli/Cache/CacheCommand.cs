@@ -24,7 +24,7 @@ internal static class CacheCommand
         var command = new Command("list", "List the cached plugins: source, set, id, version, digest and signing key.") { config, json };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
             using var loggerFactory = StderrLoggerProvider.CreateFactory(context.Console, parse.GetValue(context.Verbose));
             using var sources = SourcesRuntime.Create(configuration, loggerFactory);
             var cache = sources.Cache;
@@ -88,7 +88,7 @@ internal static class CacheCommand
         };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
             using var loggerFactory = StderrLoggerProvider.CreateFactory(context.Console, parse.GetValue(context.Verbose));
             using var sources = SourcesRuntime.Create(configuration, loggerFactory);
             var cache = sources.Cache;

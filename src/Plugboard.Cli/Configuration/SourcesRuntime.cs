@@ -40,7 +40,7 @@ internal sealed class SourcesRuntime : IDisposable
     /// <param name="checkSources">Check the whole sources configuration first (for a sync); otherwise only a cache folder is needed.</param>
     /// <exception cref="SourceConfigurationException">The sources configuration is invalid; every problem is listed.</exception>
     /// <exception cref="CliException">The S3 cache options are invalid; every problem is listed.</exception>
-    public static SourcesRuntime Create(PlugboardConfiguration configuration, ILoggerFactory loggerFactory, bool checkSources = false)
+    public static SourcesRuntime Create(CliConfiguration configuration, ILoggerFactory loggerFactory, bool checkSources = false)
     {
         IReadOnlyList<IPluginSourceProvider> providers = [.. PluginSourceProviders.BuiltIn, new S3SourceProvider()];
         var sourceErrors = checkSources ? PlugboardSourcesOptionsValidator.Check(configuration.Sources, providers) : [];
@@ -75,7 +75,7 @@ internal sealed class SourcesRuntime : IDisposable
     }
 
     /// <summary>A runner over <see cref="Cache"/> with every source type.</summary>
-    public SyncRunner CreateRunner(PlugboardConfiguration configuration, ILoggerFactory loggerFactory)
+    public SyncRunner CreateRunner(CliConfiguration configuration, ILoggerFactory loggerFactory)
         => new(configuration.Sources, Cache, Providers, loggerFactory);
 
     public void Dispose() => _client?.Dispose();

@@ -26,7 +26,7 @@ internal static class LockCommand
         var command = new Command("list", "List the locked plugin versions and their digests.") { config, json };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
             var lockFile = await PluginLockFile.LoadAsync(configuration.Sources.ResolvedLockFile, cancellationToken);
             var entries = lockFile.Entries.ToList();
             if (parse.GetValue(json))
@@ -73,7 +73,7 @@ internal static class LockCommand
         };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
             var pluginId = parse.GetRequiredValue(id);
             var pluginVersion = parse.GetValue(version);
             var lockFile = await PluginLockFile.LoadAsync(configuration.Sources.ResolvedLockFile, cancellationToken);

@@ -20,7 +20,7 @@ internal static class SyncCommand
         };
         context.SetAction(command, (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.Load(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.Load(parse.GetValue(config), context.Environment);
             var names = parse.GetValue(source) is { Length: > 0 } chosen ? chosen : null;
             return SyncReport.RunAsync(context, configuration, new SyncOptions { Sources = names, AllowDowngrade = parse.GetValue(allowDowngrade) }, parse.GetValue(json), parse.GetValue(context.Verbose), cancellationToken);
         });

@@ -10,7 +10,7 @@ namespace Plugboard.Cli.Sync;
 /// <summary>Runs a sync and shows it: progress bars per source in a terminal, then a summary table (or JSON).</summary>
 internal static class SyncReport
 {
-    public static async Task<int> RunAsync(CliContext context, PlugboardConfiguration configuration, SyncOptions syncOptions, bool json, bool verbose, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, CliConfiguration configuration, SyncOptions syncOptions, bool json, bool verbose, CancellationToken cancellationToken)
     {
         var console = context.Console;
         using var loggerFactory = StderrLoggerProvider.CreateFactory(console, verbose);
