@@ -319,6 +319,8 @@ public sealed class HttpSource : IPluginSource, IDisposable
 
     private HttpClient CreateClient()
     {
+        // Owned by the HttpClient built from it (disposeHandler), which the caller disposes.
+#pragma warning disable CA2000
         var handler = new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.All,
@@ -328,6 +330,7 @@ public sealed class HttpSource : IPluginSource, IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(30),
         };
+#pragma warning restore CA2000
         if (!string.IsNullOrWhiteSpace(_options.CaBundle))
         {
             var bundle = CaBundle.Load(_options.CaBundle, Name);
