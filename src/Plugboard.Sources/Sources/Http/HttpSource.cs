@@ -211,7 +211,7 @@ public sealed class HttpSource : IPluginSource, IDisposable
                 }
 
                 _context.Downloads.Charge(read, url.ToString());
-                buffer.Write(chunk, 0, read);
+                await buffer.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
 
             return buffer.ToArray();
