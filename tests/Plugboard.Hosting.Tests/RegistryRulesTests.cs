@@ -59,7 +59,7 @@ public sealed class RegistryRulesTests
         var status = test.Greeters.GetStatus("local");
         Assert.True(status.IsBuiltIn);
         Assert.Equal($"built-in:{typeof(BuiltInGreeter).FullName}", status.Origin);
-        Assert.Equal(typeof(BuiltInGreeterConfig), test.Greeters.GetConfigType("local"));
+        Assert.Equal(typeof(BuiltInGreeterConfig), test.Greeters.GetConfigType("local")!.Type);
         Assert.Equal(["custom-hello", "local"], test.Greeters.Ids);
     }
 

@@ -7,7 +7,7 @@ namespace Plugboard.Hosting;
 /// One plugin as the host tracks it, from one origin (a folder, or a built-in registration): the version
 /// serving calls now, its status and its history. A reload puts a new generation in place atomically.
 /// </summary>
-internal sealed class PluginEntry(string origin, bool isBuiltIn)
+internal sealed class PluginEntry(string origin, bool isBuiltIn, TimeProvider timeProvider)
 {
     private const int MaxEvents = 100;
     private readonly Lock _statusGate = new();
@@ -84,7 +84,7 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
                 _healthError = null;
             }
 
-            AddEvent(new PluginEvent(DateTimeOffset.UtcNow, phase, version, reason));
+            AddEvent(new PluginEvent(timeProvider.GetUtcNow(), phase, version, reason));
         }
     }
 
@@ -120,7 +120,7 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
                 _healthError = null;
                 _phase = PluginPhase.Active;
                 message = health.Reason ?? "serving again";
-                AddEvent(new PluginEvent(DateTimeOffset.UtcNow, PluginPhase.Active, generation.Version, message));
+                AddEvent(new PluginEvent(timeProvider.GetUtcNow(), PluginPhase.Active, generation.Version, message));
             }
             else
             {
@@ -129,7 +129,7 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
                 _error = message;
                 _errors = [];
                 _phase = PluginPhase.Failed;
-                AddEvent(new PluginEvent(DateTimeOffset.UtcNow, PluginPhase.Failed, generation.Version, message));
+                AddEvent(new PluginEvent(timeProvider.GetUtcNow(), PluginPhase.Failed, generation.Version, message));
             }
 
             _version = generation.Version;
@@ -151,7 +151,7 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
 
             _error = error;
             _errors = errors ?? [];
-            AddEvent(new PluginEvent(DateTimeOffset.UtcNow, phase, version, error));
+            AddEvent(new PluginEvent(timeProvider.GetUtcNow(), phase, version, error));
         }
     }
 
