@@ -185,9 +185,9 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
                 _watcher = new PluginDirectoryWatcher(directory, Options.ReloadDebounce, Options.RescanInterval, OnFolderChangedAsync, _logger, _timeProvider);
             }
 
-            foreach (var discovered in PluginDirectoryScanner.Scan(directory))
+            foreach (var folder in PluginDirectoryScanner.FindFolders(directory))
             {
-                await _pipeline.RunAsync(PluginCandidate.FromFolder(discovered), cancellationToken).ConfigureAwait(false);
+                await _pipeline.RunAsync(PluginCandidate.ReadFolder(folder), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -210,8 +210,46 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
     public async Task<PluginStatus> LoadAsync(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        var entry = await _pipeline.RunAsync(PluginCandidate.FromFolder(PluginDirectoryScanner.Read(directory)), cancellationToken).ConfigureAwait(false);
+        var entry = await _pipeline.RunAsync(PluginCandidate.ReadFolder(Path.GetFullPath(directory)), cancellationToken).ConfigureAwait(false);
         return entry.Snapshot();
+    }
+
+    /// <summary>
+    /// Brings the host in line with its plugins directory now, as the watcher does after its debounce: loads every
+    /// plugin folder that is new or whose files changed since the host last read it, and unloads the plugins whose
+    /// folder is gone. Unchanged folders are left alone, so a later event for a folder handled here reloads nothing.
+    /// Use it after replacing folders on purpose (e.g. a sync of remote sources) to know when the host has taken
+    /// the change up.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting (loads already begun finish).</param>
+    /// <remarks>Does nothing before the host starts (its start reads the whole directory) or after it stops.</remarks>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _state) != 1)
+        {
+            return;
+        }
+
+        if (PluginsDirectory is not { } directory)
+        {
+            return;
+        }
+
+        var present = PluginDirectoryScanner.FindFolders(directory);
+        foreach (var folder in present)
+        {
+            await OnFolderChangedAsync(folder, cancellationToken).ConfigureAwait(false);
+        }
+
+        var root = Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar;
+        var gone = _pipeline.EntriesByOrigin.Values
+            .Where(e => !e.IsBuiltIn && e.Origin.StartsWith(root, StringComparison.Ordinal) && !present.Contains(e.Origin, StringComparer.Ordinal))
+            .Select(e => e.Origin)
+            .ToList();
+        foreach (var folder in gone)
+        {
+            await OnFolderChangedAsync(folder, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Reloads a plugin from where it came from (see <see cref="LoadAsync"/>).</summary>
@@ -309,22 +347,33 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
             ? entry
             : throw new PluginNotAvailableException(id, $"no plugin has the id '{id}'; known ids: {string.Join(", ", _pipeline.Owners.Keys.Order(StringComparer.Ordinal))}.");
 
-    private async Task OnFolderChangedAsync(string folder)
+    private Task OnFolderChangedAsync(string folder) => OnFolderChangedAsync(folder, _stopping.Token);
+
+    // Reloads a changed folder, unloads the plugin of a removed one; a folder whose files are as when last read is left alone.
+    private async Task OnFolderChangedAsync(string folder, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _state) != 1)
         {
             return;
         }
 
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         if (Directory.Exists(folder) && PluginDirectoryScanner.IsPluginFolder(folder))
         {
+            var candidate = PluginCandidate.ReadFolder(folder);
+            if (_pipeline.EntriesByOrigin.TryGetValue(folder, out var known) && candidate.Fingerprint is not null && known.Fingerprint == candidate.Fingerprint)
+            {
+                _logger.LogDebug("Plugin folder {PluginFolder} is as when last read; nothing to reload", folder);
+                return;
+            }
+
             _logger.LogInformation("Plugin folder {PluginFolder} changed; reloading", folder);
-            await _pipeline.RunAsync(PluginCandidate.FromFolder(PluginDirectoryScanner.Read(folder)), _stopping.Token).ConfigureAwait(false);
+            await _pipeline.RunAsync(candidate, linked.Token).ConfigureAwait(false);
         }
         else if (_pipeline.EntriesByOrigin.TryGetValue(folder, out var entry))
         {
             _logger.LogInformation("Plugin folder {PluginFolder} was removed; unloading {PluginId}", folder, entry.Id);
-            await _pipeline.RemoveAsync(entry, "its folder was removed", _stopping.Token).ConfigureAwait(false);
+            await _pipeline.RemoveAsync(entry, "its folder was removed", linked.Token).ConfigureAwait(false);
         }
     }
 }

@@ -37,6 +37,9 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn, TimeProvider ti
 
     public IReadOnlyList<ContractDescriptor> Contracts { get; set; } = [];
 
+    /// <summary>For a folder: its fingerprint when the pipeline last read it, whatever came of it; a change is a different one.</summary>
+    public string? Fingerprint { get; set; }
+
     /// <summary>The generation serving calls, or null when none is active.</summary>
     public PluginGeneration? Current => Volatile.Read(ref _current);
 

@@ -45,8 +45,21 @@ internal sealed class PluginCandidate
     /// <summary>Where an id is declared, for error messages.</summary>
     public string IdSource => IsBuiltIn ? Origin : Path.Combine(Origin, PluginManifest.FileName);
 
-    public static PluginCandidate FromFolder(DiscoveredPlugin discovered) =>
-        new(discovered.Directory, false, discovered.Manifest, discovered.Errors, null, null);
+    /// <summary>
+    /// The folder's files as they were just before its manifest was read (see <see cref="PluginFolderFingerprint"/>);
+    /// null for a built-in, or when not taken.
+    /// </summary>
+    public string? Fingerprint { get; private init; }
+
+    public static PluginCandidate FromFolder(DiscoveredPlugin discovered, string? fingerprint = null) =>
+        new(discovered.Directory, false, discovered.Manifest, discovered.Errors, null, null) { Fingerprint = fingerprint };
+
+    /// <summary>Fingerprints the folder, then reads its manifest: a change made in between shows as a difference later.</summary>
+    public static PluginCandidate ReadFolder(string folder)
+    {
+        var fingerprint = PluginFolderFingerprint.Of(folder);
+        return FromFolder(PluginDirectoryScanner.Read(folder), fingerprint);
+    }
 
     public static PluginCandidate FromBuiltIn(BuiltInPlugin builtIn)
     {

@@ -53,6 +53,7 @@ internal sealed class PluginPipeline
         await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            entry.Fingerprint = candidate.Fingerprint;
             var decision = await _admission.AdmitAsync(entry, candidate, _retirement.DeactivateAsync).ConfigureAwait(false);
             using var scope = decision.Version is null ? null : _logger.BeginScope(new PluginLogScope(entry.Id, decision.Version));
             switch (decision.Outcome)
