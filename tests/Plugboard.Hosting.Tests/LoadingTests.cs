@@ -9,7 +9,7 @@ public sealed class LoadingTests
     [Fact]
     public async Task A_plugin_is_loaded_initialized_with_its_configuration_and_called_through_the_registry()
     {
-        await using var test = new TestHost(o => o.Plugins["custom-hello"].Configuration = new JsonObject { ["greeting"] = "Welcome" });
+        await using var test = new TestHost(o => o.Plugins.GetOrAdd("custom-hello").Configuration = new JsonObject { ["greeting"] = "Welcome" });
         test.Folders.Install("Plugin.Hello");
         await test.StartAsync();
 

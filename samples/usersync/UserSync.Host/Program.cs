@@ -32,11 +32,11 @@ await using var directoryApi = await DirectoryApi.StartAsync(Path.Combine(dataDi
 var plugboard = builder.Services
     .AddPlugboard(builder.Configuration.GetSection("Plugboard"), options =>
     {
-        options.Plugins["local"].Configuration = new JsonObject { ["folder"] = dataDirectory };
-        var http = options.Plugins["custom-http"].Configuration ??= new JsonObject();
+        options.Plugins.GetOrAdd("local").Configuration = new JsonObject { ["folder"] = dataDirectory };
+        var http = options.Plugins.GetOrAdd("custom-http").Configuration ??= new JsonObject();
         http["baseUrl"] = directoryApi.BaseAddress.ToString();
         http["apiToken"] = apiToken;
-        var ldif = options.Plugins["custom-ldif"].Configuration ??= new JsonObject();
+        var ldif = options.Plugins.GetOrAdd("custom-ldif").Configuration ??= new JsonObject();
         ldif["path"] = Path.Combine(dataDirectory, "directory.ldif");
     })
     // In-process plugins implement IDataSource directly; process and endpoint plugins are reached
