@@ -72,6 +72,8 @@ public sealed class PluginConformance
         checks.Add(new("manifest", true, $"{manifest.Id} {manifest.Version.ToNormalizedString()}, runtime {manifest.Runtime.ToString().ToLowerInvariant()}, entry '{manifest.ResolveEntry()}'"));
         var configuration = await SampleConfigurationAsync(manifest, directory, sampleConfiguration, checks, cancellationToken).ConfigureAwait(false);
 
+        // Disposed below once started; a connection whose start failed has stopped what it started.
+#pragma warning disable CA2000
         RpcPluginConnection connection;
         try
         {
@@ -80,6 +82,7 @@ public sealed class PluginConformance
                 : new EndpointPluginConnection(id, _options.EndpointAddress ?? manifest.ResolveEntry() ?? string.Empty, _options, _logger);
             await connection.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+#pragma warning restore CA2000
         catch (Exception ex) when (ex is PluginStartException or FormatException)
         {
             checks.Add(new("handshake", false, ex.Message));

@@ -192,7 +192,7 @@ public sealed class PluginProcess : IAsyncDisposable
         }
 
         await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        await Task.WhenAny(Task.WhenAll(_stderrPump, _stdoutPump ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(_stderrPump, _stdoutPump ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
         _process.Dispose();
         DeleteDirectory(_socketDirectory);
     }
@@ -226,7 +226,7 @@ public sealed class PluginProcess : IAsyncDisposable
             if (line is null)
             {
                 await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+                await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
                 throw new PluginStartException(
                     $"{_pluginId}: '{command}' {ExitSummary()} before its handshake. Run it by hand with {PluginHandshake.MagicCookieKey}={PluginHandshake.MagicCookieValue} set to see why.{StderrSuffix()}");
             }
@@ -318,7 +318,7 @@ public sealed class PluginProcess : IAsyncDisposable
 
     private async Task<bool> ExitsWithinAsync(TimeSpan timeout)
     {
-        await Task.WhenAny(Exited, Task.Delay(timeout)).ConfigureAwait(false);
+        await Task.WhenAny(Exited, Task.Delay(timeout, CancellationToken.None)).ConfigureAwait(false);
         return Exited.IsCompleted;
     }
 

@@ -34,6 +34,8 @@ internal sealed class PluginDirectoryWatcher : IDisposable
     private readonly ConcurrentDictionary<string, string> _seen = new(StringComparer.Ordinal);
     private readonly ITimer _wakeTimer;
     private readonly ITimer? _rescanTimer;
+    // Disposed by the watcher's thread when it ends, not by Dispose: that thread may be waiting on it then.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "The watcher's own thread disposes it as it ends; Dispose only wakes that thread.")]
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _worker;
     private int _rescanning;
@@ -155,6 +157,18 @@ internal sealed class PluginDirectoryWatcher : IDisposable
     }
 
     private void HandOnDueFolders()
+    {
+        try
+        {
+            HandOnUntilDisposed();
+        }
+        finally
+        {
+            _wake.Dispose();
+        }
+    }
+
+    private void HandOnUntilDisposed()
     {
         while (!_disposed)
         {
