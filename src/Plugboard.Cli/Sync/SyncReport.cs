@@ -15,7 +15,7 @@ internal static class SyncReport
         var console = context.Console;
         using var loggerFactory = StderrLoggerProvider.CreateFactory(console, verbose);
         using var sources = SourcesRuntime.Create(configuration, loggerFactory, checkSources: true);
-        var runner = sources.CreateRunner(configuration, loggerFactory);
+        var runner = sources.CreateRunner();
         var configured = configuration.Sources.Sources.Select(s => s.Name).ToList();
         var names = syncOptions.Sources?.ToList() ?? configured;
         if (names.FirstOrDefault(n => !configured.Contains(n, StringComparer.OrdinalIgnoreCase)) is { } unknown)
