@@ -12,7 +12,7 @@ internal static class LoadScenario
 {
     private const string Name = "load";
 
-    public static async Task RunAsync(string workDirectory, int plugins, int cycles)
+    public static async Task RunAsync(string workDirectory, int plugins, int cycles, int peerRounds)
     {
         var root = Path.Combine(workDirectory, "load");
         if (Directory.Exists(root))
@@ -26,6 +26,7 @@ internal static class LoadScenario
         await ColdStartAsync(pluginsDirectory, plugins);
         await CallOverheadAsync(pluginsDirectory);
         await UnloadMemoryAsync(root, pluginsDirectory, cycles);
+        PeerComparison.Run(root, peerRounds);
     }
 
     private static async Task ColdStartAsync(string pluginsDirectory, int plugins)

@@ -14,6 +14,8 @@ int Option(string name, int fallback)
 
 switch (scenario)
 {
+    case PeerComparison.ChildMode:
+        return await PeerComparison.ChildAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
     case "rpc":
         await RpcScenario.RunAsync(work, Path.GetFullPath(Path.Combine(work, "..", "..")), Option("calls", 20000));
         return 0;
@@ -21,7 +23,7 @@ switch (scenario)
         await SyncScenario.RunAsync(work, Option("packages", 500));
         return 0;
     case "load":
-        await LoadScenario.RunAsync(work, Option("plugins", 100), Option("cycles", 1000));
+        await LoadScenario.RunAsync(work, Option("plugins", 100), Option("cycles", 1000), Option("peer-rounds", 7));
         return 0;
     default:
         Console.Error.WriteLine($"unknown scenario '{scenario}'; scenarios: load, sync, rpc");

@@ -2,7 +2,7 @@ namespace Plugboard.Hosting;
 
 /// <summary>
 /// How a host finds, checks and runs its plugins. Bind it from the <c>Plugboard</c> configuration section
-/// or set it in <c>services.AddPlugboard(options =&gt; …)</c>.
+/// or set it in <c>services.AddPlugboard(options =&gt; …)</c>; <see cref="PlugboardOptionsValidator"/> checks it at start-up.
 /// </summary>
 public sealed class PlugboardOptions
 {
@@ -58,6 +58,6 @@ public sealed class PlugboardOptions
     /// </summary>
     public ISet<string> SharedAssemblies { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Settings per plugin id; reading an id that is not there adds it.</summary>
+    /// <summary>Settings per plugin id (<see cref="PluginOptionsCollection.GetOrAdd"/> adds an id's).</summary>
     public PluginOptionsCollection Plugins { get; } = new();
 }

@@ -23,28 +23,26 @@ public sealed class PluginOptions
 }
 
 /// <summary>
-/// Settings per plugin id (ordinal, case-sensitive ids). The indexer adds an entry for an id it does not
-/// have, so <c>options.Plugins["custom-http"].Configuration = …</c> works without a prior add.
+/// Settings per plugin id (ordinal, case-sensitive ids). Reading never adds: <c>options.Plugins.GetOrAdd("custom-http").Configuration = …</c>
+/// adds an id's settings when missing, <c>options.Plugins["custom-http"] = new PluginOptions { … }</c> sets them.
 /// </summary>
 public sealed class PluginOptionsCollection : IEnumerable<KeyValuePair<string, PluginOptions>>
 {
     private readonly Dictionary<string, PluginOptions> _byId = new(StringComparer.Ordinal);
 
-    /// <summary>The settings of <paramref name="id"/>, added when missing.</summary>
+    /// <summary>The settings of <paramref name="id"/>.</summary>
     /// <param name="id">The plugin id.</param>
+    /// <exception cref="KeyNotFoundException">There are none for the id (getting); use <see cref="GetOrAdd"/> or <see cref="TryGet"/>.</exception>
     public PluginOptions this[string id]
     {
         get
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(id);
-            if (!_byId.TryGetValue(id, out var options))
-            {
-                options = new PluginOptions();
-                _byId[id] = options;
-            }
-
-            return options;
+            return _byId.TryGetValue(id, out var options)
+                ? options
+                : throw new KeyNotFoundException($"There are no settings for plugin '{id}'; add them with Plugins.GetOrAdd(\"{id}\") or Plugins[\"{id}\"] = new PluginOptions {{ … }}, or read with TryGet.");
         }
+
         set
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -55,6 +53,20 @@ public sealed class PluginOptionsCollection : IEnumerable<KeyValuePair<string, P
 
     /// <summary>The ids with settings.</summary>
     public IReadOnlyCollection<string> Ids => _byId.Keys;
+
+    /// <summary>The settings of <paramref name="id"/>, added (enabled, no configuration) when missing.</summary>
+    /// <param name="id">The plugin id.</param>
+    public PluginOptions GetOrAdd(string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (!_byId.TryGetValue(id, out var options))
+        {
+            options = new PluginOptions();
+            _byId[id] = options;
+        }
+
+        return options;
+    }
 
     /// <summary>The settings of <paramref name="id"/> when there are any, without adding.</summary>
     /// <param name="id">The plugin id.</param>

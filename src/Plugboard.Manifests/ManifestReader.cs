@@ -16,17 +16,17 @@ public static class ManifestReader
     public static PluginManifest ReadFile(string path)
     {
         var file = ResolveFile(path);
-        string yaml;
+        byte[] bytes;
         try
         {
-            yaml = File.ReadAllText(file);
+            bytes = File.ReadAllBytes(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw Unreadable(file, ex);
         }
 
-        return ManifestParser.Parse(yaml, file, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file)));
+        return ManifestParser.Parse(Decode(bytes, file), file, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file)));
     }
 
     /// <summary>Reads the manifest in a plugin folder or at a file path, without blocking a thread on the file.</summary>
@@ -34,17 +34,17 @@ public static class ManifestReader
     public static async Task<PluginManifest> ReadFileAsync(string path, CancellationToken cancellationToken = default)
     {
         var file = ResolveFile(path);
-        string yaml;
+        byte[] bytes;
         try
         {
-            yaml = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+            bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw Unreadable(file, ex);
         }
 
-        return ManifestParser.Parse(yaml, file, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file)));
+        return ManifestParser.Parse(Decode(bytes, file), file, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file)));
     }
 
     /// <summary>Parses manifest text; <paramref name="fileName"/> is used in error messages.</summary>
@@ -54,6 +54,51 @@ public static class ManifestReader
         ArgumentNullException.ThrowIfNull(yaml);
         return ManifestParser.Parse(yaml, fileName, directory: null);
     }
+
+    /// <summary>
+    /// Parses manifest bytes as stored in a file or a package: UTF-8, with or without a byte order mark. This is the
+    /// one decoding every reader uses (the packer, the verifier, sync, hosts), so they accept and refuse the same files.
+    /// </summary>
+    /// <exception cref="ManifestException">The bytes are not UTF-8 (the error gives the line), or the manifest is invalid.</exception>
+    public static PluginManifest ParseUtf8(ReadOnlySpan<byte> utf8, string fileName = PluginManifest.FileName)
+        => ManifestParser.Parse(Decode(utf8, fileName), fileName, directory: null);
+
+    private static string Decode(ReadOnlySpan<byte> bytes, string file)
+    {
+        var text = bytes.StartsWith(Utf8Bom) ? bytes[Utf8Bom.Length..] : bytes;
+        if (System.Text.Unicode.Utf8.IsValid(text))
+        {
+            return StrictUtf8.GetString(text);
+        }
+
+        // Say where the first bad byte is: files saved as Latin-1 or UTF-16 land here.
+        var at = FirstInvalid(text);
+        var before = text[..at];
+        var line = before.Count((byte)'\n') + 1;
+        var column = at - (before.LastIndexOf((byte)'\n') + 1) + 1;
+        throw new ManifestException([new ManifestError(file, line, column, null, $"is not valid UTF-8 (byte 0x{text[at]:X2}); save the file as UTF-8")]);
+    }
+
+    private static int FirstInvalid(ReadOnlySpan<byte> text)
+    {
+        var at = 0;
+        while (at < text.Length)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(text[at..], out _, out var consumed);
+            if (status != System.Buffers.OperationStatus.Done)
+            {
+                return at;
+            }
+
+            at += consumed;
+        }
+
+        return at;
+    }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static string ResolveFile(string path)
     {
@@ -65,6 +110,12 @@ public static class ManifestReader
                 ? $"not found: a plugin folder needs a {PluginManifest.FileName} at its root"
                 : "not found: no such file or folder; give a plugin folder or the path of its plugin.yaml";
             throw new ManifestException([new ManifestError(file, null, null, null, message)]);
+        }
+
+        // Never opened when empty: FIFOs, sockets and devices report 0 bytes too, and opening a FIFO blocks.
+        if (new FileInfo(file).Length == 0)
+        {
+            throw new ManifestException([new ManifestError(file, null, null, null, "is empty or not a regular file; a manifest needs at least id, version and entry")]);
         }
 
         if (new FileInfo(file).Length > MaxFileBytes)

@@ -69,7 +69,7 @@ public sealed partial class PythonPluginTests(ITestOutputHelper output)
     public async Task The_configuration_reaches_the_python_plugin_through_Init()
     {
         await PythonPlugin.EnsureBuiltAsync();
-        await using var provider = BuildHost(options => options.Plugins[PluginId].Configuration = new() { ["departmentPrefix"] = "py-design", ["includeInactive"] = true });
+        await using var provider = BuildHost(options => options.Plugins.GetOrAdd(PluginId).Configuration = new() { ["departmentPrefix"] = "py-design", ["includeInactive"] = true });
         var host = provider.GetRequiredService<PluginHost>();
         await host.StartAsync();
 
@@ -85,7 +85,7 @@ public sealed partial class PythonPluginTests(ITestOutputHelper output)
     public async Task A_python_plugin_with_a_missing_data_file_is_not_ready_with_the_reason()
     {
         await PythonPlugin.EnsureBuiltAsync();
-        await using var provider = BuildHost(options => options.Plugins[PluginId].Configuration = new() { ["dataFile"] = "data/missing.json" });
+        await using var provider = BuildHost(options => options.Plugins.GetOrAdd(PluginId).Configuration = new() { ["dataFile"] = "data/missing.json" });
         var host = provider.GetRequiredService<PluginHost>();
         await host.StartAsync();
 

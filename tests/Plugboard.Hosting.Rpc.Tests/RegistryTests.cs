@@ -46,7 +46,7 @@ public sealed class RegistryTests(ITestOutputHelper output)
     public async Task The_node_plugin_is_an_IDataSource_from_the_registry()
     {
         await NodePackages.EnsureInstalledAsync(TestPaths.NodeDataSourceDirectory);
-        await using var provider = BuildHost(options => options.Plugins["custom-node-directory"].Configuration = new() { ["departmentPrefix"] = "n-" });
+        await using var provider = BuildHost(options => options.Plugins.GetOrAdd("custom-node-directory").Configuration = new() { ["departmentPrefix"] = "n-" });
         var host = provider.GetRequiredService<PluginHost>();
         await host.StartAsync();
 
@@ -67,7 +67,7 @@ public sealed class RegistryTests(ITestOutputHelper output)
     public async Task A_node_plugin_with_a_missing_data_file_is_active_but_not_ready_with_the_reason()
     {
         await NodePackages.EnsureInstalledAsync(TestPaths.NodeDataSourceDirectory);
-        await using var provider = BuildHost(options => options.Plugins["custom-node-directory"].Configuration = new() { ["dataFile"] = "data/missing.json" });
+        await using var provider = BuildHost(options => options.Plugins.GetOrAdd("custom-node-directory").Configuration = new() { ["dataFile"] = "data/missing.json" });
         var host = provider.GetRequiredService<PluginHost>();
         await host.StartAsync();
 
@@ -101,7 +101,7 @@ public sealed class RegistryTests(ITestOutputHelper output)
         _ = service.Process.StandardOutput.ReadToEndAsync();
         await TestPlugins.EventuallyAsync(() => File.Exists(socket), "the standalone plugin's socket");
         using var folder = PluginFolder.Create("custom-endpoint", "endpoint", $"unix://{socket}");
-        await using var provider = BuildHost(options => options.Plugins["custom-endpoint"].Configuration = new() { ["region"] = "eu" });
+        await using var provider = BuildHost(options => options.Plugins.GetOrAdd("custom-endpoint").Configuration = new() { ["region"] = "eu" });
         var host = provider.GetRequiredService<PluginHost>();
         await host.StartAsync();
 

@@ -9,7 +9,7 @@ public sealed class LoadingTests
     [Fact]
     public async Task A_plugin_is_loaded_initialized_with_its_configuration_and_called_through_the_registry()
     {
-        await using var test = new TestHost(o => o.Plugins["custom-hello"].Configuration = new JsonObject { ["greeting"] = "Welcome" });
+        await using var test = new TestHost(o => o.Plugins.GetOrAdd("custom-hello").Configuration = new JsonObject { ["greeting"] = "Welcome" });
         test.Folders.Install("Plugin.Hello");
         await test.StartAsync();
 
@@ -49,6 +49,8 @@ public sealed class LoadingTests
         Assert.False(test.Greeters.Exists("custom-nope"));
         Assert.False(test.Greeters.TryGet("custom-nope", out _));
         Assert.Equal("HelloConfig", test.Greeters.GetConfigType("custom-hello")!.Name);
+        Assert.Equal("Fixture.Plugin.Hello.HelloConfig", test.Greeters.GetConfigType("custom-hello")!.FullName);
+        Assert.Null(test.Greeters.GetConfigType("custom-hello")!.Type); // a type of the plugin's collectible context is never handed out
         Assert.Null(test.Greeters.GetConfigType("custom-text-two"));
         var missing = Assert.Throws<PluginNotAvailableException>(() => test.Greeters.Get("custom-nope"));
         Assert.Contains("no plugin 'custom-nope' for contract fixture.greeter/v1", missing.Message);

@@ -33,7 +33,7 @@ public sealed class ManifestAndConfigurationTests
     public async Task Invalid_configuration_is_reported_with_paths_and_secrets_are_never_logged()
     {
         const string secret = "s3cr";
-        await using var test = new TestHost(o => o.Plugins["custom-hello"].Configuration = new JsonObject
+        await using var test = new TestHost(o => o.Plugins.GetOrAdd("custom-hello").Configuration = new JsonObject
         {
             ["greeting"] = "",
             ["punctuation"] = "~",
@@ -54,7 +54,7 @@ public sealed class ManifestAndConfigurationTests
     [Fact]
     public async Task Schema_defaults_are_applied_before_the_plugin_sees_its_configuration()
     {
-        await using var test = new TestHost(o => o.Plugins["custom-hello"].Configuration = new JsonObject { ["punctuation"] = "?" });
+        await using var test = new TestHost(o => o.Plugins.GetOrAdd("custom-hello").Configuration = new JsonObject { ["punctuation"] = "?" });
         test.Folders.Install("Plugin.Hello");
         await test.StartAsync();
 

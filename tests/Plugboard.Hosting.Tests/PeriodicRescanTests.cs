@@ -1,53 +1,50 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Plugboard.Hosting.Tests;
 
 /// <summary>
-/// The periodic rescan behind the file-system watcher: the host's watcher gets no events here (as when
-/// the OS drops them), so whatever is reloaded was found by the rescan.
+/// The periodic rescan behind the file-system watcher. Each test swaps the plugins directory for another one
+/// under the same path, as a deploy tool might: the watcher keeps watching the directory that moved away, so it
+/// sees no event, and whatever is reloaded was found by the rescan. Time is a fake clock the tests advance.
 /// </summary>
 public sealed class PeriodicRescanTests
 {
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task A_change_the_watcher_missed_is_reloaded_by_the_rescan_and_unchanged_plugins_are_not()
     {
-        await using var test = new TestHost(o =>
-        {
-            o.WatchForChanges = true;
-            o.ReloadDebounce = TimeSpan.FromMilliseconds(100);
-            o.RescanInterval = TimeSpan.FromMilliseconds(200);
-        });
-        test.Host.FileSystemEventsDisabled = true;
-        var folder = test.Folders.Install("Plugin.Reload.V1", folder: "reload");
+        var time = new FakeTimeProvider();
+        await using var test = new TestHost(Watching(Interval), time);
+        test.Folders.Install("Plugin.Reload.V1", folder: "reload");
         test.Folders.Install("Plugin.Hello");
         await test.StartAsync();
         var changes = new ConcurrentQueue<PluginChangedEventArgs>();
         test.Host.Changed += (_, e) => changes.Enqueue(e);
 
-        PluginFolders.CopyFixture("Plugin.Reload.V2", folder);
-        await WaitUntilAsync(() => test.Host.GetStatus("custom-reload")!.Version == "2.0.0");
-        var rescansAfterReload = test.Host.CompletedRescans;
-        await WaitUntilAsync(() => test.Host.CompletedRescans >= rescansAfterReload + 3);
+        SwapPluginsDirectory(test, ("Plugin.Reload.V2", "reload"), ("Plugin.Hello", "Plugin.Hello"));
+        time.Advance(Interval);
+        await Eventually.HoldsAsync(() => Advanced(time, Debounce) && test.Host.GetStatus("custom-reload")!.Version == "2.0.0");
+        time.Advance(Interval * 3);
 
         Assert.Equal("v2 Ada", test.Greeters.Get("custom-reload").Greet("Ada"));
         Assert.Equal([("custom-reload", PluginChangeKind.Replaced)], changes.Select(e => (e.Id, e.Kind)));
+        Assert.Single(test.Logs.Entries.Select(e => e.Message), m => m.Contains("found", StringComparison.Ordinal) && m.Contains("changed without a file-system event", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_folder_removed_without_an_event_is_unloaded_by_the_rescan()
     {
-        await using var test = new TestHost(o =>
-        {
-            o.WatchForChanges = true;
-            o.ReloadDebounce = TimeSpan.FromMilliseconds(100);
-            o.RescanInterval = TimeSpan.FromMilliseconds(200);
-        });
-        test.Host.FileSystemEventsDisabled = true;
-        var folder = test.Folders.Install("Plugin.Hello");
+        var time = new FakeTimeProvider();
+        await using var test = new TestHost(Watching(Interval), time);
+        test.Folders.Install("Plugin.Hello");
         await test.StartAsync();
 
-        Directory.Delete(folder, recursive: true);
-        await WaitUntilAsync(() => !test.Greeters.Exists("custom-hello"));
+        SwapPluginsDirectory(test);
+        time.Advance(Interval);
+        await Eventually.HoldsAsync(() => Advanced(time, Debounce) && !test.Greeters.Exists("custom-hello"));
 
         Assert.Throws<PluginNotAvailableException>(() => test.Greeters.Get("custom-hello").Greet("Ada"));
     }
@@ -55,25 +52,43 @@ public sealed class PeriodicRescanTests
     [Fact]
     public async Task A_zero_interval_turns_the_rescan_off()
     {
-        await using var test = new TestHost(o =>
-        {
-            o.WatchForChanges = true;
-            o.RescanInterval = TimeSpan.Zero;
-        });
-        test.Host.FileSystemEventsDisabled = true;
-        test.Folders.Install("Plugin.Hello");
+        var time = new FakeTimeProvider();
+        await using var test = new TestHost(Watching(TimeSpan.Zero), time);
+        test.Folders.Install("Plugin.Reload.V1", folder: "reload");
         await test.StartAsync();
 
-        Assert.Equal(0, test.Host.CompletedRescans);
+        SwapPluginsDirectory(test, ("Plugin.Reload.V2", "reload"));
+        time.Advance(TimeSpan.FromHours(1));
+
+        // A rescan would have found the folder changed at once, on the advancing thread, and said so.
+        Assert.DoesNotContain(test.Logs.Entries.Select(e => e.Message), m => m.Contains("changed without a file-system event", StringComparison.Ordinal));
+        Assert.Equal("1.0.0", test.Host.GetStatus("custom-reload")!.Version);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static Action<PlugboardOptions> Watching(TimeSpan rescanInterval) => o =>
     {
-        for (var i = 0; i < 600 && !condition(); i++)
+        o.WatchForChanges = true;
+        o.ReloadDebounce = Debounce;
+        o.RescanInterval = rescanInterval;
+    };
+
+    private static bool Advanced(FakeTimeProvider time, TimeSpan by)
+    {
+        time.Advance(by);
+        return true;
+    }
+
+    // Moves the watched directory away and puts a new one, with the given fixtures, under its path.
+    private static void SwapPluginsDirectory(TestHost test, params (string Fixture, string Folder)[] plugins)
+    {
+        var staged = test.Folders.Root + ".staged";
+        foreach (var (fixture, folder) in plugins)
         {
-            await Task.Delay(100);
+            PluginFolders.CopyFixture(fixture, Path.Combine(staged, folder));
         }
 
-        Assert.True(condition(), "the condition was not met within 60 s");
+        Directory.CreateDirectory(staged);
+        Directory.Move(test.Folders.Root, test.Folders.Root + ".moved");
+        Directory.Move(staged, test.Folders.Root);
     }
 }

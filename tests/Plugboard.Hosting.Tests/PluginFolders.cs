@@ -83,6 +83,12 @@ public sealed class PluginFolders : IDisposable
                     Directory.Delete(Root, recursive: true);
                 }
 
+                // Copies a test moved aside (Root.moved, Root.staged).
+                foreach (var aside in Directory.EnumerateDirectories(Path.GetDirectoryName(Root)!, Path.GetFileName(Root) + ".*"))
+                {
+                    Directory.Delete(aside, recursive: true);
+                }
+
                 DeleteParentIfEmpty();
                 return;
             }

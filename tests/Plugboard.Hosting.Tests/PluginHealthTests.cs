@@ -76,7 +76,7 @@ public sealed class PluginHealthTests
         loaded.Report(serving: false, "it reports NOT_SERVING on its health check");
         loaded.Report(serving: true, null);
 
-        await WaitUntilAsync(() => changes.Count >= 2, "Unhealthy and Recovered");
+        await Eventually.HoldsAsync(() => changes.Count >= 2, () => "Unhealthy and Recovered");
         var (unhealthy, recovered) = (changes.ElementAt(0), changes.ElementAt(1));
         Assert.Equal(PluginChangeKind.Unhealthy, unhealthy.Kind);
         Assert.Equal(Id, unhealthy.Id);
@@ -198,20 +198,10 @@ public sealed class PluginHealthTests
     private static async Task<PluginStatus> WaitForStatusAsync(TestHost test, Func<PluginStatus, bool> condition)
     {
         PluginStatus? status = null;
-        await WaitUntilAsync(() => condition(status = test.Greeters.GetStatus(Id)), "the plugin's status");
+        await Eventually.HoldsAsync(() => condition(status = test.Greeters.GetStatus(Id)), () => "the plugin's status");
         return status!;
     }
 
-    // Health reports are handled on the thread pool: wait for them, up to a hang guard.
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"still waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
 
     /// <summary>A runtime for <c>process</c> plugins that runs them in the test and lets the test report their health.</summary>
     private sealed class ReportingRuntime : IPluginRuntime

@@ -50,7 +50,7 @@ public sealed class RegistryRulesTests
     [Fact]
     public async Task A_built_in_plugin_runs_beside_third_party_ones()
     {
-        await using var test = new TestHost(o => o.Plugins["local"].Configuration = new JsonObject { ["prefix"] = "from code" });
+        await using var test = new TestHost(o => o.Plugins.GetOrAdd("local").Configuration = new JsonObject { ["prefix"] = "from code" });
         test.Host.AddBuiltIn<IGreeter, BuiltInGreeter>("local");
         test.Folders.Install("Plugin.Hello");
         await test.StartAsync();
@@ -59,7 +59,7 @@ public sealed class RegistryRulesTests
         var status = test.Greeters.GetStatus("local");
         Assert.True(status.IsBuiltIn);
         Assert.Equal($"built-in:{typeof(BuiltInGreeter).FullName}", status.Origin);
-        Assert.Equal(typeof(BuiltInGreeterConfig), test.Greeters.GetConfigType("local"));
+        Assert.Equal(typeof(BuiltInGreeterConfig), test.Greeters.GetConfigType("local")!.Type);
         Assert.Equal(["custom-hello", "local"], test.Greeters.Ids);
     }
 

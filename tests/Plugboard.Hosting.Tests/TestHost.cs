@@ -8,13 +8,15 @@ public sealed class TestHost : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
 
-    public TestHost(Action<PlugboardOptions>? configure = null)
+    /// <param name="configure">Adjusts the options.</param>
+    /// <param name="timeProvider">The host's clock; a FakeTimeProvider lets a test drive debounce, rescans and timeouts.</param>
+    public TestHost(Action<PlugboardOptions>? configure = null, TimeProvider? timeProvider = null)
     {
         Logs = new CapturingLoggerProvider();
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         Options = new PlugboardOptions { PluginsDirectory = Folders.Root, DrainTimeout = TimeSpan.FromSeconds(20) };
         configure?.Invoke(Options);
-        Host = new PluginHost(Options, _loggerFactory);
+        Host = new PluginHost(Options, _loggerFactory, timeProvider: timeProvider);
         Host.AddContract<IGreeter>().AddContract<ICalculator>();
     }
 

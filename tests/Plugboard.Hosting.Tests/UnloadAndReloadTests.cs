@@ -132,11 +132,11 @@ public sealed class UnloadAndReloadTests
         }
 
         var callers = Enumerable.Range(0, 8).Select(i => Task.Run(() => CallInALoop(i))).ToList();
-        await WaitUntilAsync(() => answers.GetValueOrDefault("v1") > 100);
+        await Eventually.HoldsAsync(() => answers.GetValueOrDefault("v1") > 100);
 
         PluginFolders.CopyFixture("Plugin.Reload.V2", folder);
         var change = await replaced.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        await WaitUntilAsync(() => answers.GetValueOrDefault("v2") > 100);
+        await Eventually.HoldsAsync(() => answers.GetValueOrDefault("v2") > 100);
         await stop.CancelAsync();
         await Task.WhenAll(callers);
 
@@ -181,15 +181,6 @@ public sealed class UnloadAndReloadTests
         throw new InvalidOperationException("empty");
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 600 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(condition(), "the condition was not met within 60 s");
-    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference WeakContextOf(IPluginRegistry<IGreeter> registry, string id)

@@ -13,8 +13,8 @@ using Plugboard.Sources.Sync;
 namespace Plugboard.Integration.Tests;
 
 /// <summary>
-/// The documented set-up (docs/guides/operators.md): a generic host with <c>AddPlugboardSources</c> bound from the
-/// <c>Plugboard:Sources</c> configuration section, then <c>AddPlugboard</c> loading the sources' current folder.
+/// The documented set-up (docs/guides/operators.md): a generic host with <c>AddPlugboard(…).AddSources(…)</c>, the
+/// sources bound from the <c>Plugboard:Sources</c> configuration section — remote loading in one call.
 /// </summary>
 public sealed class DependencyInjectionTests : IAsyncLifetime
 {
@@ -89,7 +89,34 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
         await app.StopAsync();
     }
 
-    private IHost BuildHost()
+    [Fact]
+    public async Task A_host_starting_with_every_source_down_is_ready_on_the_empty_cache_and_loads_the_plugins_after_the_first_sync()
+    {
+        var port = FreePort.Next();
+        using var app = BuildHost($"git://127.0.0.1:{port}/plugins");
+        var registry = app.Services.GetRequiredService<IPluginRegistry<IGreeter>>();
+        var readiness = app.Services.GetRequiredService<RemotePluginsReadiness>();
+        var sync = app.Services.GetRequiredService<SyncBackgroundService>();
+
+        await app.StartAsync();
+        await readiness.WaitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(SourceSyncStatus.Failed, readiness.SyncOnStart!.Sources.Single().Status);
+        Assert.Empty(registry.Ids);
+
+        using var daemon = await GitDaemon.StartAsync(Path.GetDirectoryName(_repository.Repo.Path)!, port);
+        var run = await sync.SyncNowAsync();
+
+        Assert.True(run.Succeeded, string.Join("; ", run.Sources.Select(s => $"{s.Source}: {s.Error}")));
+        await Eventually.HoldsAsync(
+            () => registry.Exists("custom-reload") && registry.Exists("custom-hello"),
+            () => $"active: [{string.Join(", ", registry.Ids)}]{Environment.NewLine}{_logs}");
+        Assert.Equal("v1 Ada", registry.Get("custom-reload").Greet("Ada"));
+        Assert.Single(registry.GetStatus("custom-reload").Events, e => e.Phase == PluginPhase.Active); // taken up once, not again by the watcher
+        await app.StopAsync();
+    }
+
+    private IHost BuildHost(string? url = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -106,20 +133,16 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
             ["Plugboard:Sources:SyncInterval"] = "00:00:00",
             ["Plugboard:Sources:Sources:0:Name"] = "team",
             ["Plugboard:Sources:Sources:0:Type"] = "git",
-            ["Plugboard:Sources:Sources:0:Url"] = _repository.Url,
+            ["Plugboard:Sources:Sources:0:Url"] = url ?? _repository.Url,
             ["Plugboard:Sources:Sources:0:Ref"] = "main",
             ["Plugboard:Sources:Sources:0:AllowInsecure"] = "true",
             ["Plugboard:Sources:Sources:0:Sets:0:Path"] = "plugins",
             ["Plugboard:ReloadDebounce"] = "00:00:00.200",
         });
 
-        builder.Services.AddPlugboardSources(builder.Configuration.GetSection("Plugboard:Sources"));
-        builder.Services.AddPlugboard(builder.Configuration.GetSection("Plugboard")).AddContract<IGreeter>();
-        builder.Services.AddOptions<PlugboardOptions>().Configure<IOptions<PlugboardSourcesOptions>>((plugboard, sources) =>
-        {
-            plugboard.PluginsDirectory = sources.Value.ResolvedCurrentDirectory;
-            plugboard.WatchForChanges = true;
-        });
+        builder.Services.AddPlugboard(builder.Configuration.GetSection("Plugboard"))
+            .AddContract<IGreeter>()
+            .AddSources(builder.Configuration.GetSection("Plugboard:Sources"));
         return builder.Build();
     }
 }

@@ -209,6 +209,28 @@ public sealed class SigningTests : IDisposable
     }
 
     [Fact]
+    public void A_signature_with_an_unknown_field_is_refused()
+    {
+        var key = SigningKey.Generate();
+        var json = key.Sign(PackageDigest.Parse("sha256:" + new string('b', 64))).ToJson().TrimEnd().TrimEnd('}') + ", \"comment\": \"hello\" }";
+
+        var refused = Assert.Throws<FormatException>(() => PackageSignature.Parse(json, "x.sig"));
+
+        Assert.Contains("unknown field 'comment'", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_signature_file_over_the_size_limit_is_refused_unread()
+    {
+        var path = Path.Combine(_temp.Path, "big.sig");
+        await File.WriteAllTextAsync(path, "{\"keyId\": \"" + new string('a', PackageSignature.MaxFileBytes) + "\"}");
+
+        var refused = await Assert.ThrowsAsync<FormatException>(() => PackageSignature.ReadAsync(path));
+
+        Assert.Contains($"at most {PackageSignature.MaxFileBytes} bytes", refused.Message);
+    }
+
+    [Fact]
     public async Task A_private_key_in_the_trust_store_is_refused_with_a_hint()
     {
         var folder = Directory.CreateDirectory(_temp.Combine("trusted")).FullName;

@@ -5,7 +5,6 @@ using Plugboard.Sources.Cache;
 using Plugboard.Sources.DependencyInjection;
 using Plugboard.Sources.S3.Cache;
 using Plugboard.Sources.S3.Connection;
-using Plugboard.Sources.S3.DependencyInjection;
 using Plugboard.Sources.S3.Tests.Fixtures;
 using Plugboard.Sources.Sync;
 

@@ -1,3 +1,4 @@
+using Plugboard.Packaging;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Sync;
 using Plugboard.Sources.Tests.Fixtures;
@@ -25,9 +26,20 @@ public sealed class CrashSafetyTests : IDisposable
 
         TestPlugins.WriteFolder(folder, "custom-alpha", "2.0.0", content: "two");
         TestPlugins.WriteFolder(folder, "custom-beta", "1.0.0");
-        var runner = _ws.Runner();
-        runner.CommitStepHook = (_, current, _) => current == step ? throw new IOException($"power cut before {step}") : Task.CompletedTask;
+        // The step fails for real, through the cache's public seams: a blob store or index store whose writes fail, or a
+        // lock file that cannot be written.
+        var blobs = new FailingBlobStore(new FileSystemBlobStore(Path.Combine(_ws.CacheDirectory, "blobs")), step);
+        var index = new FailingIndexStore(new FileSystemCacheIndexStore(Path.Combine(_ws.CacheDirectory, "index.json")), step);
+        if (step == "lock")
+        {
+            var file = Path.Combine(_ws.Temp.Path, "a-file");
+            File.WriteAllText(file, "not a folder");
+            _ws.Options.LockFile = Path.Combine(file, "plugboard.lock");
+        }
+
+        var runner = new SyncRunner(_ws.Options, new CacheStore(_ws.CacheDirectory, blobs, index), loggerFactory: _ws.Logs.CreateFactory());
         var run = await runner.SyncAsync();
+        _ws.Options.LockFile = null;
 
         Assert.Equal(SourceSyncStatus.Failed, run["local"].Status);
         Assert.Equal(before, await _ws.ResolveAsync());
@@ -119,5 +131,31 @@ public sealed class CrashSafetyTests : IDisposable
 
         var again = Assert.Single(await _ws.ResolveAsync());
         Assert.True(File.Exists(Path.Combine(again.Directory, "plugin.yaml")));
+    }
+
+    private sealed class FailingBlobStore(IBlobStore inner, string step) : IBlobStore
+    {
+        public Task<bool> ExistsAsync(PackageDigest digest, CancellationToken cancellationToken) => inner.ExistsAsync(digest, cancellationToken);
+
+        public Task PutAsync(PackageDigest digest, string packagePath, CancellationToken cancellationToken)
+            => step == "blobs" ? throw new IOException("power cut while storing blobs") : inner.PutAsync(digest, packagePath, cancellationToken);
+
+        // Without a local path, extraction copies the blob out first, and that copy fails.
+        public Task CopyToAsync(PackageDigest digest, string packagePath, CancellationToken cancellationToken)
+            => step == "extract" ? throw new IOException("power cut while extracting") : inner.CopyToAsync(digest, packagePath, cancellationToken);
+
+        public string? LocalPathOf(PackageDigest digest) => step == "extract" ? null : inner.LocalPathOf(digest);
+
+        public IAsyncEnumerable<PackageDigest> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+
+        public Task DeleteAsync(PackageDigest digest, CancellationToken cancellationToken) => inner.DeleteAsync(digest, cancellationToken);
+    }
+
+    private sealed class FailingIndexStore(ICacheIndexStore inner, string step) : ICacheIndexStore
+    {
+        public Task<CacheIndex> ReadAsync(CancellationToken cancellationToken) => inner.ReadAsync(cancellationToken);
+
+        public Task WriteAsync(CacheIndex index, CancellationToken cancellationToken)
+            => step == "index" ? throw new IOException("power cut while writing the index") : inner.WriteAsync(index, cancellationToken);
     }
 }

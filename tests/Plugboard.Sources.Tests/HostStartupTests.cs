@@ -104,4 +104,39 @@ public sealed class HostStartupTests : IDisposable
 
         Assert.Same(injected, Assert.Single(host.Services.GetServices<IHostedService>().OfType<SyncBackgroundService>()));
     }
+
+    [Fact]
+    public async Task The_background_loop_syncs_again_each_time_the_interval_passes_on_the_host_clock()
+    {
+        var folder = _ws.Folder("plugins");
+        TestPlugins.WriteFolder(folder, "custom-alpha", "1.0.0");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var runs = System.Threading.Channels.Channel.CreateUnbounded<Sync.SyncRun>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddPlugboardSources(options =>
+        {
+            options.CacheDirectory = _ws.Options.CacheDirectory;
+            options.Sources = [new SourceOptions { Name = "local", Type = "fs", Path = folder }];
+            options.SyncOnStart = false;
+            options.SyncInterval = TimeSpan.FromHours(1);
+        });
+        using var host = builder.Build();
+        host.Services.GetRequiredService<SyncBackgroundService>().Synced += (_, run) => runs.Writer.TryWrite(run);
+        await host.StartAsync();
+
+        Assert.False(runs.Reader.TryRead(out _));
+        time.Advance(TimeSpan.FromHours(1));
+        var first = await runs.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        TestPlugins.WriteFolder(folder, "custom-beta", "1.0.0");
+        time.Advance(TimeSpan.FromHours(1));
+        var second = await runs.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        await host.StopAsync();
+
+        Assert.Equal(1, first["local"].Added);
+        Assert.Equal(1, second["local"].Added);
+        Assert.Equal(1, second["local"].Unchanged);
+        Assert.Equal(time.GetUtcNow(), second.StartedAt);
+    }
 }

@@ -52,6 +52,8 @@ public sealed class YamlConfigurationTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => new ConfigurationBuilder().AddYamlFile(file).Build());
 
-        Assert.Contains("broken.yaml:", error.InnerException?.Message ?? error.Message);
+        Assert.Contains("broken.yaml", error.Message);
+        var yaml = Assert.IsType<YamlDotNet.Core.SemanticErrorException>(error.InnerException?.InnerException, exactMatch: false);
+        Assert.Equal(3, yaml.Start.Line); // where the parser notices the unclosed [: the end of the file
     }
 }

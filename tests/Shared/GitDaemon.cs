@@ -20,16 +20,18 @@ public sealed class GitDaemon : IDisposable
 
     public string UrlOf(string repository) => $"git://127.0.0.1:{Port}/{repository}";
 
-    public static async Task<GitDaemon> StartAsync(string basePath)
+    /// <param name="basePath">The folder whose repositories are served.</param>
+    /// <param name="port">The port to listen on (e.g. one a client was configured with while nothing served it); a free one when null.</param>
+    public static async Task<GitDaemon> StartAsync(string basePath, int? port = null)
     {
-        var port = FreePort.Next();
+        var listenOn = port ?? FreePort.Next();
         var start = new ProcessStartInfo("git")
         {
             UseShellExecute = false,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
-        foreach (var argument in new[] { "daemon", "--reuseaddr", $"--base-path={basePath}", "--export-all", "--listen=127.0.0.1", $"--port={port}", "--informative-errors", basePath })
+        foreach (var argument in new[] { "daemon", "--reuseaddr", $"--base-path={basePath}", "--export-all", "--listen=127.0.0.1", $"--port={listenOn}", "--informative-errors", basePath })
         {
             start.ArgumentList.Add(argument);
         }
@@ -43,7 +45,7 @@ public sealed class GitDaemon : IDisposable
         process.BeginOutputReadLine();
         try
         {
-            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+            await FreePort.WaitUntilListeningAsync(listenOn, TimeSpan.FromSeconds(20));
         }
         catch
         {
@@ -51,7 +53,7 @@ public sealed class GitDaemon : IDisposable
             throw;
         }
 
-        return new GitDaemon(process, port, basePath);
+        return new GitDaemon(process, listenOn, basePath);
     }
 
     public void Dispose() => Stop(_process);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Plugboard.Hosting;
+using Plugboard.Sources.DependencyInjection;
 using UserSync;
 using UserSync.Host;
 
@@ -28,31 +29,44 @@ var dataDirectory = Path.GetFullPath(builder.Configuration["data"] ?? "data");
 var apiToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 await using var directoryApi = await DirectoryApi.StartAsync(Path.Combine(dataDirectory, "http-directory.json"), apiToken, CancellationToken.None);
 
-// With a Plugboard:Sources section, plugins come from the sources' cache (see RemotePlugins.cs).
-var remotePlugins = RemotePlugins.AddIfConfigured(builder);
-builder.Services
+var plugboard = builder.Services
     .AddPlugboard(builder.Configuration.GetSection("Plugboard"), options =>
     {
-        options.Plugins["local"].Configuration = new JsonObject { ["folder"] = dataDirectory };
-        var http = options.Plugins["custom-http"].Configuration ??= new JsonObject();
+        options.Plugins.GetOrAdd("local").Configuration = new JsonObject { ["folder"] = dataDirectory };
+        var http = options.Plugins.GetOrAdd("custom-http").Configuration ??= new JsonObject();
         http["baseUrl"] = directoryApi.BaseAddress.ToString();
         http["apiToken"] = apiToken;
-        var ldif = options.Plugins["custom-ldif"].Configuration ??= new JsonObject();
+        var ldif = options.Plugins.GetOrAdd("custom-ldif").Configuration ??= new JsonObject();
         ldif["path"] = Path.Combine(dataDirectory, "directory.ldif");
     })
     // In-process plugins implement IDataSource directly; process and endpoint plugins are reached
     // over gRPC and handed out as a DataSourceRpcClient implementing the same interface.
     .AddRpcContract<IDataSource>(invoker => new UserSync.Rpc.DataSourceRpcClient(invoker))
     .AddBuiltIn<IDataSource, LocalCsvDataSource>("local");
+
+// With a Plugboard:Sources section, plugins come from the sources (git, http, fs, …) through the local cache.
+var sources = builder.Configuration.GetSection("Plugboard:Sources");
+if (sources.Exists())
+{
+    plugboard.AddSources(sources);
+}
+
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSingleton<UserSyncJob>();
 
 using var host = builder.Build();
-remotePlugins?.ListenForSyncOnStart(host.Services);
 await host.StartAsync();
-if (remotePlugins is not null)
+if (host.Services.GetService<RemotePluginsReadiness>() is { } remote)
 {
-    await remotePlugins.WaitForSyncOnStartAsync(host.Services, TimeSpan.FromMinutes(2), CancellationToken.None);
+    // This sample runs one job and exits, so it waits for the sync on start (a long-running host would not).
+    try
+    {
+        await remote.WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+    }
+    catch (TimeoutException)
+    {
+        host.Services.GetRequiredService<ILogger<UserSyncJob>>().LogWarning("The sync on start did not finish within 2 minutes; running with the plugins the cache had.");
+    }
 }
 
 var logger = host.Services.GetRequiredService<ILogger<UserSyncJob>>();

@@ -24,7 +24,7 @@ internal static class CacheCommand
         var command = new Command("list", "List the cached plugins: source, set, id, version, digest and signing key.") { config, json };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
             using var loggerFactory = StderrLoggerProvider.CreateFactory(context.Console, parse.GetValue(context.Verbose));
             using var sources = SourcesRuntime.Create(configuration, loggerFactory);
             var cache = sources.Cache;
@@ -66,8 +66,8 @@ internal static class CacheCommand
             foreach (var entry in entries)
             {
                 table.AddRow(
-                    new Text(entry.Id), new Text(entry.Version), new Text(entry.Source), new Text(string.IsNullOrEmpty(entry.Set) ? "." : entry.Set),
-                    new Text(entry.Digest[..Math.Min(entry.Digest.Length, 19)]), new Text(entry.SignatureKeyId ?? "-"));
+                    CliConsole.Cell(entry.Id), CliConsole.Cell(entry.Version), CliConsole.Cell(entry.Source), CliConsole.Cell(string.IsNullOrEmpty(entry.Set) ? "." : entry.Set),
+                    CliConsole.Cell(entry.Digest[..Math.Min(entry.Digest.Length, 19)]), CliConsole.Cell(entry.SignatureKeyId ?? "-"));
             }
 
             context.Console.Ansi.Write(table);
@@ -88,7 +88,7 @@ internal static class CacheCommand
         };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
             using var loggerFactory = StderrLoggerProvider.CreateFactory(context.Console, parse.GetValue(context.Verbose));
             using var sources = SourcesRuntime.Create(configuration, loggerFactory);
             var cache = sources.Cache;

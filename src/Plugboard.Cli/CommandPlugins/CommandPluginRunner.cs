@@ -92,12 +92,12 @@ internal static class CommandPluginRunner
         // The configuration is optional for a plugin: pass what can be found, and say nothing when there is none.
         try
         {
-            if (PlugboardConfiguration.FindFile(null, environment) is { } file)
+            if (CliConfiguration.FindFile(null, environment) is { } file)
             {
-                variables[PlugboardConfiguration.ConfigVariable] = file;
+                variables[CliConfiguration.ConfigVariable] = file;
             }
 
-            var configuration = PlugboardConfiguration.Load(null, environment);
+            var configuration = CliConfiguration.Load(null, environment);
             if (!string.IsNullOrWhiteSpace(configuration.Sources.CacheDirectory))
             {
                 variables["PLUGBOARD_CACHE_DIR"] = configuration.Sources.CacheDirectory;

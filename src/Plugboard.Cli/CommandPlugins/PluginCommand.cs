@@ -58,14 +58,14 @@ internal static class PluginCommand
             foreach (var plugin in installed)
             {
                 table.AddRow(
-                    new Text(plugin.Name), new Text(plugin.Version ?? "-"), new Text(plugin.Directory ?? string.Empty),
-                    plugin.Problem is null ? new Text(plugin.Description ?? string.Empty) : new Markup($"[red]broken:[/] {Markup.Escape(plugin.Problem)}"));
+                    CliConsole.Cell(plugin.Name), CliConsole.Cell(plugin.Version ?? "-"), CliConsole.Cell(plugin.Directory ?? string.Empty),
+                    plugin.Problem is null ? CliConsole.Cell(plugin.Description ?? string.Empty) : new Markup($"[red]broken:[/] {Markup.Escape(TerminalText.Escape(plugin.Problem))}"));
             }
 
             foreach (var plugin in onPath)
             {
                 var shadowed = names.Contains(plugin.Name) ? " (hidden by the installed plugin of that name)" : string.Empty;
-                table.AddRow(new Text(plugin.Name), new Text("-"), new Text(plugin.Executable ?? string.Empty), new Text("on PATH" + shadowed));
+                table.AddRow(CliConsole.Cell(plugin.Name), CliConsole.Cell("-"), CliConsole.Cell(plugin.Executable ?? string.Empty), CliConsole.Cell("on PATH" + shadowed));
             }
 
             context.Console.Ansi.Write(table);

@@ -1,82 +1,87 @@
-using Amazon.S3;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Plugboard.Cli.Console;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
-using Plugboard.Sources.S3.Cache;
-using Plugboard.Sources.S3.Connection;
-using Plugboard.Sources.S3.Sources;
+using Plugboard.Sources.DependencyInjection;
 using Plugboard.Sources.Sources;
 using Plugboard.Sources.Sync;
 
 namespace Plugboard.Cli.Configuration;
 
 /// <summary>
-/// The cache and the sync runner as a host builds them from the same configuration: every source type
-/// (fs, git, http and s3), and the cache's packages (and index) in a bucket when <c>Plugboard:Cache:S3</c>
-/// is configured, as <c>AddPlugboardS3Cache</c> does for a host.
+/// The cache and the sync runner, composed by the same registrations a host uses (<c>AddPlugboardSources</c>,
+/// <c>AddPlugboardS3</c>, and <c>AddPlugboardS3Cache</c> when <c>Plugboard:Cache:S3</c> is configured) from the
+/// configuration the CLI loaded (paths already resolved against the configuration file's folder).
 /// </summary>
 internal sealed class SourcesRuntime : IDisposable
 {
     /// <summary>The configuration section of the S3 cache.</summary>
     public const string S3CacheSection = "Plugboard:Cache:S3";
 
-    private readonly IAmazonS3? _client;
+    private readonly ServiceProvider _services;
 
-    private SourcesRuntime(CacheStore cache, IReadOnlyList<IPluginSourceProvider> providers, IAmazonS3? client)
+    private SourcesRuntime(ServiceProvider services, CacheStore cache)
     {
+        _services = services;
         Cache = cache;
-        Providers = providers;
-        _client = client;
     }
 
     public CacheStore Cache { get; }
-
-    public IReadOnlyList<IPluginSourceProvider> Providers { get; }
 
     /// <param name="configuration">The loaded configuration.</param>
     /// <param name="loggerFactory">Where the stores and the runner log.</param>
     /// <param name="checkSources">Check the whole sources configuration first (for a sync); otherwise only a cache folder is needed.</param>
     /// <exception cref="SourceConfigurationException">The sources configuration is invalid; every problem is listed.</exception>
     /// <exception cref="CliException">The S3 cache options are invalid; every problem is listed.</exception>
-    public static SourcesRuntime Create(PlugboardConfiguration configuration, ILoggerFactory loggerFactory, bool checkSources = false)
+    public static SourcesRuntime Create(CliConfiguration configuration, ILoggerFactory loggerFactory, bool checkSources = false)
     {
-        IReadOnlyList<IPluginSourceProvider> providers = [.. PluginSourceProviders.BuiltIn, new S3SourceProvider()];
-        var sourceErrors = checkSources ? PlugboardSourcesOptionsValidator.Check(configuration.Sources, providers) : [];
-        if (sourceErrors.Count > 0)
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+
+        // The options as the CLI loaded them; it checks the sources itself (only a sync needs them valid).
+        services.AddSingleton<IOptions<PlugboardSourcesOptions>>(Options.Create(configuration.Sources));
+        services.AddPlugboardSources(_ => { });
+        services.RemoveAll<IValidateOptions<PlugboardSourcesOptions>>();
+        services.AddPlugboardS3();
+        var s3Cache = configuration.Configuration.GetSection(S3CacheSection);
+        if (s3Cache.Exists())
         {
-            throw new SourceConfigurationException(sourceErrors);
+            services.AddPlugboardS3Cache(s3Cache);
         }
 
-        var section = configuration.Configuration.GetSection(S3CacheSection);
-        if (!section.Exists())
+        var provider = services.BuildServiceProvider();
+        try
         {
-            return new SourcesRuntime(new CacheStore(configuration.Sources.CacheDirectory), providers, null);
-        }
+            if (checkSources)
+            {
+                var sourceErrors = PlugboardSourcesOptionsValidator.Check(configuration.Sources, provider.GetServices<IPluginSourceProvider>().ToList());
+                if (sourceErrors.Count > 0)
+                {
+                    throw new SourceConfigurationException(sourceErrors);
+                }
+            }
 
-        var options = new S3CacheOptions();
-        section.Bind(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
+            return new SourcesRuntime(provider, provider.GetRequiredService<CacheStore>());
+        }
+        catch (OptionsValidationException ex)
         {
-            throw new CliException($"{configuration.Describe()}, section {S3CacheSection}, is invalid:{Environment.NewLine}{string.Join(Environment.NewLine, errors.Select(e => "  - " + e))}");
+            provider.Dispose();
+            throw new CliException($"{configuration.Describe()}, section {S3CacheSection}, is invalid:{Environment.NewLine}{string.Join(Environment.NewLine, ex.Failures.Select(e => "  - " + e))}");
         }
-
-        if (options.AllowInsecure)
+        catch
         {
-            loggerFactory.CreateLogger<SourcesRuntime>().LogWarning("The S3 cache allows insecure transport (AllowInsecure: true); {Endpoint} may be used without TLS.", options.Endpoint);
+            provider.Dispose();
+            throw;
         }
-
-        var client = new S3ClientFactory().Create(options);
-        var blobs = new S3BlobStore(client, options, loggerFactory.CreateLogger<S3BlobStore>());
-        var index = options.ShareIndex ? new S3CacheIndexStore(client, options, loggerFactory.CreateLogger<S3CacheIndexStore>()) : null;
-        return new SourcesRuntime(new CacheStore(configuration.Sources.CacheDirectory, blobs, index), providers, client);
     }
 
-    /// <summary>A runner over <see cref="Cache"/> with every source type.</summary>
-    public SyncRunner CreateRunner(PlugboardConfiguration configuration, ILoggerFactory loggerFactory)
-        => new(configuration.Sources, Cache, Providers, loggerFactory);
+    /// <summary>The runner over <see cref="Cache"/> with every source type.</summary>
+    public SyncRunner CreateRunner() => _services.GetRequiredService<SyncRunner>();
 
-    public void Dispose() => _client?.Dispose();
+    public void Dispose() => _services.Dispose();
 }

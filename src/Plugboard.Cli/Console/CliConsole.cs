@@ -11,12 +11,15 @@ internal sealed class CliConsole
     // Wide enough that tables written to a file or pipe do not wrap digests and paths.
     private const int PlainWidth = 200;
 
+    private readonly TextWriter _rawOut;
     private IAnsiConsole? _ansi;
 
     public CliConsole(TextWriter output, TextWriter error, bool isTerminal = false, bool inheritsStandardStreams = false)
     {
-        Out = output;
-        Error = error;
+        // Messages carry names and text from packages, sources and servers: everything printed is escaped here, once.
+        _rawOut = output;
+        Out = new TerminalSafeWriter(output);
+        Error = new TerminalSafeWriter(error);
         IsTerminal = isTerminal;
         InheritsStandardStreams = inheritsStandardStreams;
     }
@@ -34,8 +37,14 @@ internal sealed class CliConsole
     /// </summary>
     public bool InheritsStandardStreams { get; }
 
-    /// <summary>Spectre.Console over <see cref="Out"/>, for tables and progress.</summary>
+    /// <summary>
+    /// Spectre.Console over stdout, for tables and progress. In a terminal it writes its own escape codes, so text from
+    /// outside goes into it only through <see cref="Cell"/>; otherwise it writes plain text through <see cref="Out"/>.
+    /// </summary>
     public IAnsiConsole Ansi => _ansi ??= CreateAnsi();
+
+    /// <summary>A table cell of text that may have come from a package, a source or a server, escaped like <see cref="Out"/>.</summary>
+    public static Text Cell(string? text) => new(TerminalText.Escape(text));
 
     public static CliConsole FromProcess() => new(
         System.Console.Out,
@@ -47,7 +56,7 @@ internal sealed class CliConsole
     {
         if (IsTerminal)
         {
-            return AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Out) });
+            return AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_rawOut) });
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings

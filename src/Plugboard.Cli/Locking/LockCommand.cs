@@ -26,7 +26,7 @@ internal static class LockCommand
         var command = new Command("list", "List the locked plugin versions and their digests.") { config, json };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
             var lockFile = await PluginLockFile.LoadAsync(configuration.Sources.ResolvedLockFile, cancellationToken);
             var entries = lockFile.Entries.ToList();
             if (parse.GetValue(json))
@@ -48,7 +48,7 @@ internal static class LockCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumns("plugin", "version", "digest");
             foreach (var (id, version, digest) in entries)
             {
-                table.AddRow(new Text(id), new Text(version), new Text(digest.Value));
+                table.AddRow(CliConsole.Cell(id), CliConsole.Cell(version), CliConsole.Cell(digest.Value));
             }
 
             context.Console.Ansi.Write(table);
@@ -73,7 +73,7 @@ internal static class LockCommand
         };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.LoadForCache(parse.GetValue(config), context.Environment);
             var pluginId = parse.GetRequiredValue(id);
             var pluginVersion = parse.GetValue(version);
             var lockFile = await PluginLockFile.LoadAsync(configuration.Sources.ResolvedLockFile, cancellationToken);

@@ -12,16 +12,17 @@ internal static class SyncCommand
     {
         var config = CliContext.ConfigOption();
         var source = new Option<string[]>("--source", "-s") { Description = "Sync only this source (repeatable). Default: every configured source.", HelpName = "NAME" };
+        var allowDowngrade = new Option<bool>("--allow-downgrade") { Description = "Accept a source offering a lower version of a plugin than the cache has from it (refused as a rollback otherwise, unless the set pins the version)." };
         var json = CliContext.JsonOption();
         var command = new Command("sync", "Sync the configured sources into the cache: fetch what changed, verify digests, signatures, manifests and the lock, commit atomically per source.")
         {
-            config, source, json,
+            config, source, allowDowngrade, json,
         };
         context.SetAction(command, (parse, cancellationToken) =>
         {
-            var configuration = PlugboardConfiguration.Load(parse.GetValue(config), context.Environment);
+            var configuration = CliConfiguration.Load(parse.GetValue(config), context.Environment);
             var names = parse.GetValue(source) is { Length: > 0 } chosen ? chosen : null;
-            return SyncReport.RunAsync(context, configuration, new SyncOptions { Sources = names }, parse.GetValue(json), parse.GetValue(context.Verbose), cancellationToken);
+            return SyncReport.RunAsync(context, configuration, new SyncOptions { Sources = names, AllowDowngrade = parse.GetValue(allowDowngrade) }, parse.GetValue(json), parse.GetValue(context.Verbose), cancellationToken);
         });
         return command;
     }

@@ -10,12 +10,12 @@ namespace Plugboard.Cli.Sync;
 /// <summary>Runs a sync and shows it: progress bars per source in a terminal, then a summary table (or JSON).</summary>
 internal static class SyncReport
 {
-    public static async Task<int> RunAsync(CliContext context, PlugboardConfiguration configuration, SyncOptions syncOptions, bool json, bool verbose, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, CliConfiguration configuration, SyncOptions syncOptions, bool json, bool verbose, CancellationToken cancellationToken)
     {
         var console = context.Console;
         using var loggerFactory = StderrLoggerProvider.CreateFactory(console, verbose);
         using var sources = SourcesRuntime.Create(configuration, loggerFactory, checkSources: true);
-        var runner = sources.CreateRunner(configuration, loggerFactory);
+        var runner = sources.CreateRunner();
         var configured = configuration.Sources.Sources.Select(s => s.Name).ToList();
         var names = syncOptions.Sources?.ToList() ?? configured;
         if (names.FirstOrDefault(n => !configured.Contains(n, StringComparer.OrdinalIgnoreCase)) is { } unknown)
@@ -78,14 +78,14 @@ internal static class SyncReport
         {
             var failed = source.Status == SourceSyncStatus.Failed;
             table.AddRow(
-                new Text(source.Source),
+                CliConsole.Cell(source.Source),
                 new Markup(failed ? "[red]failed[/]" : "[green]ok[/]"),
-                new Text(Count(source.Added)),
-                new Text(Count(source.Updated)),
-                new Text(Count(source.Unchanged)),
-                new Text(Count(source.Removed)),
-                new Text(Duration(source.Duration)),
-                new Text(Summary(source.Error, console.IsTerminal ? Math.Max(20, console.Ansi.Profile.Width - 80) : int.MaxValue)));
+                CliConsole.Cell(Count(source.Added)),
+                CliConsole.Cell(Count(source.Updated)),
+                CliConsole.Cell(Count(source.Unchanged)),
+                CliConsole.Cell(Count(source.Removed)),
+                CliConsole.Cell(Duration(source.Duration)),
+                CliConsole.Cell(Summary(source.Error, console.IsTerminal ? Math.Max(20, console.Ansi.Profile.Width - 80) : int.MaxValue)));
         }
 
         console.Ansi.Write(table);

@@ -1,18 +1,19 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Plugboard.Hosting;
 
-namespace Plugboard.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds Plugboard to a service collection.</summary>
 public static class PlugboardServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the plugin host (a <see cref="PluginHost"/> singleton), a hosted service that loads the plugins
-    /// at start and unloads them at stop, and the options. Declare contracts on the returned builder:
+    /// Adds the plugin host (a <see cref="PluginHost"/> singleton, on the <see cref="TimeProvider"/> registered in the
+    /// services or the system's), a hosted service that loads the plugins at start and unloads them at stop, and the
+    /// options, checked at start-up by <see cref="PlugboardOptionsValidator"/>. Declare contracts on the returned builder:
     /// <code>
     /// services.AddPlugboard(options =&gt; options.PluginsDirectory = "plugins")
     ///     .AddContract&lt;IDataSource&gt;()
@@ -29,13 +30,15 @@ public static class PlugboardServiceCollectionExtensions
         {
             setup = new PlugboardSetup();
             services.AddSingleton(setup);
-            services.AddOptions<PlugboardOptions>();
+            services.AddOptions<PlugboardOptions>().ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PlugboardOptions>, PlugboardOptionsValidator>());
             services.TryAddSingleton(sp =>
             {
                 var host = new PluginHost(
                     sp.GetRequiredService<IOptions<PlugboardOptions>>().Value,
                     sp.GetService<ILoggerFactory>(),
-                    sp);
+                    sp,
+                    sp.GetService<TimeProvider>());
                 var recorded = sp.GetRequiredService<PlugboardSetup>();
                 foreach (var step in recorded.Steps)
                 {
@@ -61,9 +64,9 @@ public static class PlugboardServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds Plugboard with options read from a configuration section (usually
-    /// <c>configuration.GetSection("Plugboard")</c>), including each plugin's configuration from
-    /// <c>Plugins:{id}:Configuration</c>; <paramref name="configure"/> runs after.
+    /// Adds Plugboard with options bound from a configuration section (usually
+    /// <c>configuration.GetSection("Plugboard")</c>), including each plugin's <c>Plugins:{id}:Enabled</c> and
+    /// <c>Plugins:{id}:Configuration</c> (any shape; converted to the config schema's types); <paramref name="configure"/> runs after.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="section">The configuration section.</param>
@@ -71,7 +74,10 @@ public static class PlugboardServiceCollectionExtensions
     public static PlugboardBuilder AddPlugboard(this IServiceCollection services, IConfiguration section, Action<PlugboardOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(section);
-        var builder = services.AddPlugboard(options => PlugboardConfiguration.Apply(section, options));
+        var builder = services.AddPlugboard();
+        services.AddOptions<PlugboardOptions>()
+            .Bind(section)
+            .Configure(options => PluginSettingsConfiguration.Read(section, options));
         if (configure is not null)
         {
             services.Configure(configure);

@@ -19,12 +19,17 @@ public static class PluginDirectoryScanner
             return [];
         }
 
-        return Directory.EnumerateDirectories(pluginsDirectory)
-            .Where(d => !IsHidden(d) && IsPluginFolder(d))
-            .Order(StringComparer.Ordinal)
-            .Select(Read)
-            .ToList();
+        return FindFolders(pluginsDirectory).Select(Read).ToList();
     }
+
+    /// <summary>The plugin folders in <paramref name="pluginsDirectory"/> (absolute), ordered by name, without reading them.</summary>
+    internal static IReadOnlyList<string> FindFolders(string pluginsDirectory) =>
+        Directory.Exists(pluginsDirectory)
+            ? Directory.EnumerateDirectories(Path.GetFullPath(pluginsDirectory))
+                .Where(d => !IsHidden(d) && IsPluginFolder(d))
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
 
     /// <summary>
     /// Whether a folder's name starts with a dot: such folders are never plugins (tools keep work and retired copies

@@ -7,7 +7,7 @@ namespace Plugboard.Hosting;
 /// One plugin as the host tracks it, from one origin (a folder, or a built-in registration): the version
 /// serving calls now, its status and its history. A reload puts a new generation in place atomically.
 /// </summary>
-internal sealed class PluginEntry(string origin, bool isBuiltIn)
+internal sealed class PluginEntry(string origin, bool isBuiltIn, TimeProvider timeProvider)
 {
     private const int MaxEvents = 100;
     private readonly Lock _statusGate = new();
@@ -36,6 +36,9 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
     public PluginRuntimeKind Runtime { get; set; } = PluginRuntimeKind.Assembly;
 
     public IReadOnlyList<ContractDescriptor> Contracts { get; set; } = [];
+
+    /// <summary>For a folder: its fingerprint when the pipeline last read it, whatever came of it; a change is a different one.</summary>
+    public string? Fingerprint { get; set; }
 
     /// <summary>The generation serving calls, or null when none is active.</summary>
     public PluginGeneration? Current => Volatile.Read(ref _current);
@@ -84,7 +87,7 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
                 _healthError = null;
             }
 
-            AddEvent(new PluginEvent(DateTimeOffset.UtcNow, phase, version, reason));
+            AddEvent(new PluginEvent(timeProvider.GetUtcNow(), phase, version, reason));
         }
     }
 
@@ -120,7 +123,7 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
                 _healthError = null;
                 _phase = PluginPhase.Active;
                 message = health.Reason ?? "serving again";
-                AddEvent(new PluginEvent(DateTimeOffset.UtcNow, PluginPhase.Active, generation.Version, message));
+                AddEvent(new PluginEvent(timeProvider.GetUtcNow(), PluginPhase.Active, generation.Version, message));
             }
             else
             {
@@ -129,7 +132,7 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
                 _error = message;
                 _errors = [];
                 _phase = PluginPhase.Failed;
-                AddEvent(new PluginEvent(DateTimeOffset.UtcNow, PluginPhase.Failed, generation.Version, message));
+                AddEvent(new PluginEvent(timeProvider.GetUtcNow(), PluginPhase.Failed, generation.Version, message));
             }
 
             _version = generation.Version;
@@ -151,7 +154,7 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn)
 
             _error = error;
             _errors = errors ?? [];
-            AddEvent(new PluginEvent(DateTimeOffset.UtcNow, phase, version, error));
+            AddEvent(new PluginEvent(timeProvider.GetUtcNow(), phase, version, error));
         }
     }
 

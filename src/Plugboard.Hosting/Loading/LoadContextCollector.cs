@@ -11,6 +11,10 @@ internal static class LoadContextCollector
     /// a static cache) still references one of its types.
     /// </summary>
     /// <returns>Whether the context was collected.</returns>
+    /// <remarks>
+    /// On the real clock on purpose: it waits for the garbage collector, which no host clock drives; a fake
+    /// clock in a test would stall every unload.
+    /// </remarks>
     public static async Task<bool> WaitAsync(WeakReference context, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();

@@ -43,9 +43,10 @@ public interface IPluginRegistry<TContract> where TContract : class
     /// <summary>
     /// The class the plugin binds its configuration to (its <see cref="PluginAttribute.ConfigType"/> or
     /// the type argument of <see cref="PluginBase{TConfig}"/>); null when it has none or is not active.
+    /// A class from a plugin's own load context is described by name only, so that it cannot pin that context.
     /// </summary>
     /// <param name="id">The plugin id.</param>
-    Type? GetConfigType(string id);
+    PluginConfigType? GetConfigType(string id);
 
     /// <summary>
     /// The status of a plugin of this contract: phase, version, verification, metadata, the last error

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Plugboard.Hosting.Pipeline;
 using Plugboard.Hosting.Runtimes;
 
 namespace Plugboard.Hosting;
@@ -9,7 +10,7 @@ namespace Plugboard.Hosting;
 /// replaces it or the plugin is removed; once retired it takes no new calls, and it is drained when the
 /// last running call has finished, after which it can be disposed and unloaded.
 /// </summary>
-internal sealed class PluginGeneration(LoadedPlugin loaded, string version, PluginMetadata metadata, VerifyResult verification, CancellationTokenSource stopping)
+internal sealed class PluginGeneration(ActivatedPlugin activated)
 {
     private const int MaxPollMilliseconds = 100;
     private static long _serials;
@@ -17,28 +18,28 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
 
     // Read on every call; the runtime's property is virtual. Dropped once drained, so that nothing here
     // keeps the plugin's code alive after it is unloaded.
-    private object? _instance = loaded.Implementation;
+    private object? _instance = activated.Loaded.Implementation;
     private PaddedCount _inFlight;
     private int _retired;
     private int _polling;
 
-    public LoadedPlugin Loaded { get; } = loaded;
+    /// <summary>The version as activation handed it over; retirement deactivates it.</summary>
+    public ActivatedPlugin Activated { get; } = activated;
+
+    public LoadedPlugin Loaded => Activated.Loaded;
 
     public string Id => Loaded.Id;
 
-    public string Version { get; } = version;
+    public string Version => Activated.Version;
 
     /// <summary>A number no other generation in the process has, never 0.</summary>
     public long Serial { get; } = Interlocked.Increment(ref _serials);
 
     public object Instance => _instance ?? Loaded.Implementation;
 
-    public PluginMetadata Metadata { get; } = metadata;
+    public PluginMetadata Metadata => Activated.Metadata;
 
-    public VerifyResult Verification { get; } = verification;
-
-    /// <summary>Signals the plugin's <see cref="PluginContext.Stopping"/> token.</summary>
-    public CancellationTokenSource Stopping { get; } = stopping;
+    public VerifyResult Verification => Activated.Verification;
 
     /// <summary>The number of calls running on this generation (synchronous ones are counted by <see cref="SynchronousCalls"/>).</summary>
     public int InFlight => Volatile.Read(ref _inFlight.Value) + SynchronousCalls.CountOn(Serial);
@@ -135,6 +136,8 @@ internal sealed class PluginGeneration(LoadedPlugin loaded, string version, Plug
         var delay = 1;
         while (!_drained.Task.IsCompleted)
         {
+            // The real clock on purpose: this watches real threads leave the plugin's code, and the drain
+            // timeout (on the host's TimeProvider) bounds the wait.
             await Task.Delay(delay).ConfigureAwait(false);
             delay = Math.Min(delay * 2, MaxPollMilliseconds);
             if (Volatile.Read(ref _inFlight.Value) == 0 && SynchronousCalls.CountOn(Serial) == 0)

@@ -63,7 +63,7 @@ internal sealed class PluginRegistry<TContract> : IPluginRegistry<TContract>, IC
         return new PluginLease<TContract>(generation, (TContract)generation.Instance);
     }
 
-    public Type? GetConfigType(string id) => EntryOf(id)?.Current?.Loaded.ConfigType;
+    public PluginConfigType? GetConfigType(string id) => EntryOf(id)?.Current?.Loaded.ConfigType is { } type ? PluginConfigType.Of(type) : null;
 
     public PluginStatus GetStatus(string id) => EntryOf(id)?.Snapshot() ?? throw NotAvailable(id);
 

@@ -38,7 +38,7 @@ internal sealed partial class ManifestParser
 
     /// <exception cref="ManifestException">Every error found.</exception>
     public static PluginManifest Parse(string yaml, string file, string? directory) =>
-        new ManifestParser(file).Run(yaml, directory);
+        new ManifestParser(file).Run(yaml.StartsWith('\uFEFF') ? yaml[1..] : yaml, directory);
 
     private PluginManifest Run(string yaml, string? directory)
     {
@@ -108,6 +108,19 @@ internal sealed partial class ManifestParser
         // YamlDotNet prefixes "(Line: 3, Col: 10, Idx: 42) - (Line: ...): "; the location is reported apart.
         var message = MarkPrefix().Replace(ex.Message, string.Empty).TrimEnd('.');
         var line = (int)ex.Start.Line;
+
+        // A tab in the indentation makes YamlDotNet stop at some later token; the tab itself is what to fix.
+        var all = yaml.Split('\n');
+        for (var i = 0; i < all.Length; i++)
+        {
+            var indent = all[i].Length - all[i].TrimStart(' ', '\t').Length;
+            var tab = all[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return new ManifestError(_file, i + 1, tab + 1, null, "not valid YAML: the line is indented with a tab; indent with spaces, not tabs");
+            }
+        }
+
         var nearby = yaml.Split('\n').Skip(Math.Max(0, line - 2)).Take(2).ToList();
         var hint = SyntaxHint(nearby);
         if (hint.Length == 0 && message.Contains("invalid mapping", StringComparison.Ordinal))

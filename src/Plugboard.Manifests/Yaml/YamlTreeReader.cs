@@ -79,6 +79,12 @@ internal static class YamlTreeReader
 
         var line = (int)current.Start.Line;
         var column = (int)current.Start.Column;
+        if (current is NodeEvent { Tag: { IsEmpty: false } tag } && tag.Value != "!")
+        {
+            // A tag asks a YAML library to build a type (!!python/object:…, !!binary); a manifest is plain data.
+            throw new YamlException(current.Start, current.End, $"the YAML tag '{tag.Value}' is not allowed: a manifest holds plain text, numbers, lists and maps; remove the tag");
+        }
+
         YamlTreeNode node;
         string? anchor = null;
         switch (current)
@@ -92,7 +98,7 @@ internal static class YamlTreeReader
             case Scalar scalar:
                 MoveNext(parser);
                 anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
-                node = new YamlTreeScalar(line, column, scalar.Value, scalar.Style, scalar.Tag.IsEmpty || scalar.Tag.Value == "!" ? null : scalar.Tag.Value);
+                node = new YamlTreeScalar(line, column, scalar.Value, scalar.Style, scalar.Tag.IsEmpty ? null : scalar.Tag.Value);
                 break;
 
             case SequenceStart sequenceStart:

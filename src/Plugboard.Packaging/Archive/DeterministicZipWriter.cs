@@ -43,7 +43,7 @@ internal sealed class DeterministicZipWriter
             throw TooLarge(path, $"more than {ushort.MaxValue - 1} entries");
         }
 
-        var crc = new Crc32();
+        var crc = new System.IO.Hashing.Crc32();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long size = 0;
 
@@ -82,7 +82,7 @@ internal sealed class DeterministicZipWriter
         }
 
         var name = Encoding.UTF8.GetBytes(path);
-        var entry = new CentralEntry(name, method, crc.Value, (uint)compressedSize, (uint)size, (uint)_position, executable);
+        var entry = new CentralEntry(name, method, crc.GetCurrentHashAsUInt32(), (uint)compressedSize, (uint)size, (uint)_position, executable);
         await WriteAsync(LocalHeader(entry), cancellationToken).ConfigureAwait(false);
         if (compressedSize > 0)
         {

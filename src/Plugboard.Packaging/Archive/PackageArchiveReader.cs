@@ -211,7 +211,10 @@ internal sealed class PackageArchiveReader : IDisposable
             if (!seen.TryAdd(EntryPath.FoldForComparison(path), name))
             {
                 var other = seen[EntryPath.FoldForComparison(path)];
-                var how = string.Equals(other, name, StringComparison.Ordinal) ? "appears twice" : $"collides with '{other}' on case-insensitive file systems";
+                var how = string.Equals(other, name, StringComparison.Ordinal) ? "appears twice"
+                    : string.Equals(other.Normalize(System.Text.NormalizationForm.FormC), name.Normalize(System.Text.NormalizationForm.FormC), StringComparison.Ordinal)
+                        ? $"is the same name as '{other}' in another Unicode normalisation form (NFC/NFD); both are one file on macOS and other normalising file systems"
+                        : $"collides with '{other}' on case-insensitive file systems";
                 throw Hostile(PackageErrorKind.DuplicateEntry, name, how);
             }
 

@@ -141,5 +141,9 @@ public static class PackageWriter
         return paths;
     }
 
-    private static FileStream OpenForRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+    // An empty file is not opened: FIFOs, sockets and devices report 0 bytes too, and opening a FIFO blocks until
+    // someone writes to it. Packed as the empty file it claims to be.
+    private static Stream OpenForRead(string path) => new FileInfo(path).Length == 0
+        ? new MemoryStream([], writable: false)
+        : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
 }

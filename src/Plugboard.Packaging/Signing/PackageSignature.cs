@@ -16,6 +16,11 @@ public sealed record PackageSignature(string KeyId, string Algorithm, string Sig
     /// <summary>The only algorithm: ECDSA on P-256 with SHA-256.</summary>
     public const string EcdsaP256Sha256 = "ecdsa-p256-sha256";
 
+    /// <summary>The largest signature file read: a real one is about 300 bytes; a larger one is refused before it is parsed.</summary>
+    public const int MaxFileBytes = 8 * 1024;
+
+    private static readonly string[] KnownFields = ["keyId", "algorithm", "signature", "digest"];
+
     /// <summary>Serializes the signature file.</summary>
     public string ToJson()
     {
@@ -46,6 +51,14 @@ public sealed record PackageSignature(string KeyId, string Algorithm, string Sig
                 throw new FormatException($"Signature file '{source}' must hold a JSON object.");
             }
 
+            foreach (var property in root.EnumerateObject())
+            {
+                if (!KnownFields.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    throw new FormatException($"Signature file '{source}' has the unknown field '{property.Name}'; a signature holds only {string.Join(", ", KnownFields)}.");
+                }
+            }
+
             string Field(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
                 ? text
                 : throw new FormatException($"Signature file '{source}' has no '{name}' string.");
@@ -69,7 +82,15 @@ public sealed record PackageSignature(string KeyId, string Algorithm, string Sig
     /// <summary>Reads a signature file.</summary>
     /// <exception cref="FormatException">Malformed; the message names the file.</exception>
     public static async Task<PackageSignature> ReadAsync(string path, CancellationToken cancellationToken = default)
-        => Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+    {
+        var length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+        {
+            throw new FormatException($"Signature file '{path}' is {length} bytes; a signature file is at most {MaxFileBytes} bytes (a real one is about 300).");
+        }
+
+        return Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+    }
 
     /// <summary>Writes the signature file (replacing an existing one).</summary>
     public Task WriteAsync(string path, CancellationToken cancellationToken = default)

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Plugboard.Manifests;
 using Plugboard.Packaging.Archive;
 
@@ -121,7 +120,7 @@ public static class PackageVerifier
         PluginManifest manifest;
         try
         {
-            manifest = ManifestReader.Parse(Encoding.UTF8.GetString(manifestBytes), $"{reader.PackagePath}!/{PluginManifest.FileName}");
+            manifest = ManifestReader.ParseUtf8(manifestBytes, $"{reader.PackagePath}!/{PluginManifest.FileName}");
         }
         catch (ManifestException ex)
         {

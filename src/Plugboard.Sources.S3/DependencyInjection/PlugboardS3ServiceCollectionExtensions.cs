@@ -1,16 +1,14 @@
 using Amazon.S3;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plugboard.Sources.Cache;
-using Plugboard.Sources.DependencyInjection;
 using Plugboard.Sources.S3.Cache;
 using Plugboard.Sources.S3.Connection;
 using Plugboard.Sources.S3.Sources;
 
-namespace Plugboard.Sources.S3.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the <c>s3</c> source type and the S3 cache stores.</summary>
 public static class PlugboardS3ServiceCollectionExtensions

@@ -23,6 +23,7 @@ public sealed class S3Source : IPluginSource, IDisposable
     private readonly SourceOptions _options;
     private readonly S3ClientFactory _clients;
     private readonly ILogger _logger;
+    private readonly DownloadBudget _downloads;
     private IAmazonS3? _client;
 
     /// <summary>Creates the source; <paramref name="options"/> must be valid for type <c>s3</c>.</summary>
@@ -31,6 +32,7 @@ public sealed class S3Source : IPluginSource, IDisposable
         _options = options;
         _clients = clients;
         _logger = context.LoggerFactory.CreateLogger<S3Source>();
+        _downloads = context.Downloads;
         Sets = PluginSet.FromOptions(options);
         var errors = new List<string>();
         Settings = S3SourceSettings.Read(options, errors);
@@ -146,18 +148,49 @@ public sealed class S3Source : IPluginSource, IDisposable
 
     private static string Tag(string? etag) => (etag ?? string.Empty).Trim('"');
 
-    private async Task DownloadAsync(string key, string path, CancellationToken cancellationToken)
+    /// <summary>Streams an object into <paramref name="path"/>, bounded by <paramref name="maxBytes"/> and the sync's download budget; a refused or broken download is deleted at once.</summary>
+    private async Task DownloadAsync(string key, string path, long maxBytes, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await Client().GetObjectAsync(new GetObjectRequest { BucketName = Connection.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
             await using var body = response.ResponseStream;
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            await body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[1 << 16];
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > maxBytes)
+                {
+                    throw new SourceException(Name, $"Source '{Name}': s3://{Connection.Bucket}/{key} is larger than {DownloadBudget.Describe(maxBytes)}, more than it may be; refused.");
+                }
+
+                _downloads.Charge(read, $"s3://{Connection.Bucket}/{key}");
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (S3Failure.IsTransport(ex, cancellationToken))
         {
+            TryDelete(path);
             throw new SourceException(Name, S3Failure.Describe(Connection, $"downloading s3://{Connection.Bucket}/{key}", ex) + " The previous cache state is kept; sync again.", ex);
+        }
+        catch
+        {
+            TryDelete(path);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
         }
     }
 
@@ -165,10 +198,10 @@ public sealed class S3Source : IPluginSource, IDisposable
     {
         public override async Task FetchAsync(string packagePath, CancellationToken cancellationToken)
         {
-            await source.DownloadAsync(key, packagePath, cancellationToken).ConfigureAwait(false);
+            await source.DownloadAsync(key, packagePath, Plugboard.Packaging.ExtractionLimits.Default.MaxTotalSize, cancellationToken).ConfigureAwait(false);
             if (signatureKey is not null)
             {
-                await source.DownloadAsync(signatureKey, PackageFormat.SignaturePathFor(packagePath), cancellationToken).ConfigureAwait(false);
+                await source.DownloadAsync(signatureKey, PackageFormat.SignaturePathFor(packagePath), PackageSignature.MaxFileBytes, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -52,6 +52,105 @@ public sealed class CacheStore
         }
     }
 
+    /// <summary>
+    /// Checks that no folder the cache writes into, extracts into or deletes from is a symbolic link: the top folders
+    /// (<c>plugins</c>, <c>blobs</c>, <c>tmp</c>, <c>sources</c>, <c>git</c>) and the id and version folders under
+    /// <c>plugins</c>, and the entries of <c>sources</c> and <c>git</c>. Run under the cache lock before any work.
+    /// </summary>
+    /// <exception cref="CacheLayoutException">A link is where a folder belongs; nothing was written.</exception>
+    public void EnsureNoLinks()
+    {
+        foreach (var folder in (string[])[PluginsDirectory, Path.Combine(CacheDirectory, "blobs"), Path.Combine(CacheDirectory, "blobs", "sha256"), TempDirectory, Path.Combine(CacheDirectory, "sources"), Path.Combine(CacheDirectory, "git")])
+        {
+            EnsureNotLink(folder);
+        }
+
+        foreach (var parent in (string[])[Path.Combine(CacheDirectory, "sources"), Path.Combine(CacheDirectory, "git")])
+        {
+            if (Directory.Exists(parent))
+            {
+                foreach (var entry in Directory.EnumerateFileSystemEntries(parent))
+                {
+                    EnsureNotLink(entry);
+                }
+            }
+        }
+
+        if (Directory.Exists(PluginsDirectory))
+        {
+            foreach (var idFolder in Directory.EnumerateFileSystemEntries(PluginsDirectory))
+            {
+                EnsureNotLink(idFolder);
+                if (Directory.Exists(idFolder))
+                {
+                    foreach (var versionFolder in Directory.EnumerateFileSystemEntries(idFolder))
+                    {
+                        EnsureNotLink(versionFolder);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Checks every component of <paramref name="path"/> below the cache folder that exists: none may be a link.</summary>
+    /// <exception cref="CacheLayoutException">One is.</exception>
+    internal void EnsureNoLinksOnPath(string path)
+    {
+        var relative = Path.GetRelativePath(CacheDirectory, Path.GetFullPath(path));
+        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            throw new CacheLayoutException($"'{path}' is outside the cache {CacheDirectory}; the cache writes only inside its folder.");
+        }
+
+        var current = CacheDirectory;
+        foreach (var part in relative.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            EnsureNotLink(current);
+        }
+    }
+
+    private void EnsureNotLink(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.Exists || Directory.Exists(path) || info.LinkTarget is not null)
+        {
+            var target = info.LinkTarget ?? new DirectoryInfo(path).LinkTarget;
+            if (target is not null)
+            {
+                throw new CacheLayoutException(
+                    $"The cache {CacheDirectory} holds a symbolic link at '{path}' (to '{target}') where a folder belongs. Plugboard never follows links " +
+                    "inside its cache, so that nothing is written, extracted or deleted outside it: remove the link (and find out who planted it), then sync again.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes the staging folders (<c>plugins/{id}/.{version}.extracting-…</c>, <c>.deleting-…</c>) of extractions and
+    /// deletions a killed process left behind. Readers extract without the cache lock, so only folders untouched for
+    /// <paramref name="olderThan"/> are taken as dead.
+    /// </summary>
+    internal void DeleteStaleStagingFolders(TimeSpan olderThan, DateTimeOffset now)
+    {
+        if (!Directory.Exists(PluginsDirectory))
+        {
+            return;
+        }
+
+        foreach (var idFolder in Directory.EnumerateDirectories(PluginsDirectory))
+        {
+            foreach (var staging in Directory.EnumerateDirectories(idFolder, ".*").ToList())
+            {
+                var name = Path.GetFileName(staging);
+                if ((name.Contains(".extracting-", StringComparison.Ordinal) || name.Contains(".deleting-", StringComparison.Ordinal))
+                    && now - Directory.GetLastWriteTimeUtc(staging) > olderThan)
+                {
+                    AtomicFile.TryDeleteDirectory(staging);
+                }
+            }
+        }
+    }
+
     /// <summary>Reads the index.</summary>
     public Task<CacheIndex> ReadIndexAsync(CancellationToken cancellationToken = default) => Index.ReadAsync(cancellationToken);
 
@@ -68,6 +167,7 @@ public sealed class CacheStore
     {
         var digest = entry.PackageDigest;
         var target = PluginDirectoryFor(entry.Id, entry.Version, digest);
+        EnsureNoLinksOnPath(target);
         if (Directory.Exists(target))
         {
             return target;
@@ -118,6 +218,7 @@ public sealed class CacheStore
     public async Task<GarbageCollectionResult> CollectGarbageAsync(bool dryRun = false, CancellationToken cancellationToken = default)
     {
         using var cacheLock = await CacheDirectoryLock.AcquireAsync(CacheDirectory, cancellationToken).ConfigureAwait(false);
+        EnsureNoLinks();
         var items = await FindGarbageLockedAsync(cancellationToken).ConfigureAwait(false);
         if (!dryRun)
         {

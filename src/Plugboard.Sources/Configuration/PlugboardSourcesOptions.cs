@@ -34,6 +34,12 @@ public sealed class PlugboardSourcesOptions
     /// <summary>Whether the background loop syncs once as soon as the host starts (after the current view is built from the cache). Default true.</summary>
     public bool SyncOnStart { get; set; } = true;
 
+    /// <summary>
+    /// How long a sync waits for the cache lock while another sync or garbage collection holds it (it says who) before it
+    /// gives up with an error. Default 10 minutes.
+    /// </summary>
+    public TimeSpan CacheLockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The lock file path in force: <see cref="LockFile"/> or the default inside the cache folder.</summary>
     public string ResolvedLockFile => string.IsNullOrWhiteSpace(LockFile)
         ? Path.Combine(CacheDirectory, DefaultLockFileName)

@@ -35,6 +35,11 @@ public sealed partial class PlugboardSourcesOptionsValidator : IValidateOptions<
             errors.Add($"SyncInterval must not be negative (got {options.SyncInterval}); use 00:00:00 to turn the background sync off.");
         }
 
+        if (options.CacheLockTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"CacheLockTimeout must be positive (got {options.CacheLockTimeout}); it is how long a sync waits for another one holding the cache.");
+        }
+
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Sources.Count; i++)
         {
@@ -71,6 +76,11 @@ public sealed partial class PlugboardSourcesOptionsValidator : IValidateOptions<
                 errors.Add($"{label}: Timeout must be positive.");
             }
 
+            if (source.MaxDownloadBytes <= 0)
+            {
+                errors.Add($"{label}: MaxDownloadBytes must be positive (got {source.MaxDownloadBytes}); it is the most bytes the source may download in one sync.");
+            }
+
             if (source.RequireSignature && string.IsNullOrWhiteSpace(source.TrustedKeys))
             {
                 errors.Add($"{label}: RequireSignature is set but TrustedKeys is not; give the folder of the publishers' public keys (*.pem).");
@@ -89,6 +99,10 @@ public sealed partial class PlugboardSourcesOptionsValidator : IValidateOptions<
             if (!string.IsNullOrWhiteSpace(source.Credentials.TokenEnv) && !string.IsNullOrWhiteSpace(source.Credentials.TokenFile))
             {
                 errors.Add($"{label}: give Credentials:TokenEnv or Credentials:TokenFile, not both.");
+            }
+            else if (Transport.SourceToken.CheckConfigured(source) is { } tokenProblem)
+            {
+                errors.Add(tokenProblem);
             }
 
             var setKeys = new HashSet<string>(StringComparer.Ordinal);

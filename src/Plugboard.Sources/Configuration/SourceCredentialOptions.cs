@@ -9,7 +9,7 @@ public sealed class SourceCredentialOptions
     /// <summary>The environment variable holding the token.</summary>
     public string? TokenEnv { get; set; }
 
-    /// <summary>The file holding the token (surrounding white space is ignored).</summary>
+    /// <summary>The file holding the token: one line (one trailing newline and surrounding spaces are ignored; control characters are refused).</summary>
     public string? TokenFile { get; set; }
 
     /// <summary>

@@ -45,6 +45,15 @@ public sealed class SourceOptions
     /// <summary>How long one network operation of this source may take. Default 5 minutes.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The most bytes this source may download in one sync, all packages, signatures and indexes together. A source
+    /// that passes it stops with an error and keeps its previous cache state. Default 2 GiB.
+    /// </summary>
+    public long MaxDownloadBytes { get; set; } = DefaultMaxDownloadBytes;
+
+    /// <summary>The default of <see cref="MaxDownloadBytes"/>: 2 GiB.</summary>
+    public const long DefaultMaxDownloadBytes = 2L << 30;
+
     /// <summary>Settings of source types added by other assemblies (e.g. <c>bucket</c>, <c>region</c>, <c>endpoint</c> for s3).</summary>
     public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

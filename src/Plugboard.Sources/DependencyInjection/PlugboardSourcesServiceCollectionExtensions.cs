@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,9 +9,10 @@ using Plugboard.Sources.Sources;
 using Plugboard.Sources.Sources.Fs;
 using Plugboard.Sources.Sources.Git;
 using Plugboard.Sources.Sources.Http;
+using Plugboard.Sources.DependencyInjection;
 using Plugboard.Sources.Sync;
 
-namespace Plugboard.Sources.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers sources, cache, sync and resolver in a service collection.</summary>
 public static class PlugboardSourcesServiceCollectionExtensions
@@ -63,7 +63,8 @@ public static class PlugboardSourcesServiceCollectionExtensions
             sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>(),
             sp.GetRequiredService<CacheStore>(),
             sp.GetServices<IPluginSourceProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(sp => new CachedPluginResolver(
             sp.GetRequiredService<CacheStore>(),
             sp.GetRequiredService<IOptions<PlugboardSourcesOptions>>(),

@@ -12,17 +12,27 @@ namespace Plugboard.Sources.DependencyInjection;
 /// with every source down), then syncs on start and every <see cref="PlugboardSourcesOptions.SyncInterval"/>,
 /// refreshing the view after each sync. Failures are logged; the host keeps running on what it has.
 /// </summary>
-public sealed class SyncBackgroundService : BackgroundService
+/// <remarks>
+/// The view is built in <see cref="StartingAsync"/>, which the generic host runs before it starts any hosted
+/// service: a plugin host loading that folder finds it ready whatever the order the services were added in.
+/// </remarks>
+public sealed class SyncBackgroundService : BackgroundService, IHostedLifecycleService
 {
+    private readonly TaskCompletionSource<SyncRun?> _syncedOnStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _viewBuilt;
+
     private readonly SyncRunner _runner;
     private readonly CachedPluginResolver _resolver;
     private readonly CurrentPluginsDirectory _current;
     private readonly PlugboardSourcesOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private PeriodicTimer? _timer;
 
-    /// <summary>Creates the service.</summary>
-    public SyncBackgroundService(SyncRunner runner, CachedPluginResolver resolver, CurrentPluginsDirectory current, IOptions<PlugboardSourcesOptions> options, ILogger<SyncBackgroundService> logger)
+    /// <summary>Creates the service; <paramref name="time"/> drives the sync interval (the system clock when none is registered).</summary>
+    public SyncBackgroundService(SyncRunner runner, CachedPluginResolver resolver, CurrentPluginsDirectory current, IOptions<PlugboardSourcesOptions> options, ILogger<SyncBackgroundService> logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _runner = runner;
         _resolver = resolver;
         _current = current;
@@ -33,12 +43,42 @@ public sealed class SyncBackgroundService : BackgroundService
     /// <summary>Raised after each sync with its run record.</summary>
     public event EventHandler<SyncRun>? Synced;
 
+    /// <summary>
+    /// Completes once the sync on start has run, with its record: null when it threw (the reason is logged) or when
+    /// <see cref="PlugboardSourcesOptions.SyncOnStart"/> is off. The current view then holds what that sync brought,
+    /// or the cache's last good state.
+    /// </summary>
+    internal Task<SyncRun?> SyncedOnStart => _syncedOnStart.Task;
+
+    /// <summary>Builds the current view from the cache, before any hosted service starts.</summary>
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await RefreshCurrentAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _viewBuilt, true);
+    }
+
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await RefreshCurrentAsync(cancellationToken).ConfigureAwait(false);
+        // Started outside a generic host (no StartingAsync): build the view now.
+        if (!Volatile.Read(ref _viewBuilt))
+        {
+            await StartingAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Made here rather than in ExecuteAsync (which runs on its own thread): the interval counts from the host's start.
+        _timer = _options.SyncInterval > TimeSpan.Zero ? new PeriodicTimer(_options.SyncInterval, _time) : null;
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Syncs now and refreshes the current view.</summary>
     public async Task<SyncRun> SyncNowAsync(CancellationToken cancellationToken = default)
@@ -59,15 +99,18 @@ public sealed class SyncBackgroundService : BackgroundService
     {
         if (_options.SyncOnStart)
         {
-            await SyncSafelyAsync(stoppingToken).ConfigureAwait(false);
+            _syncedOnStart.TrySetResult(await SyncSafelyAsync(stoppingToken).ConfigureAwait(false));
+        }
+        else
+        {
+            _syncedOnStart.TrySetResult(null);
         }
 
-        if (_options.SyncInterval <= TimeSpan.Zero)
+        if (_timer is not { } timer)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(_options.SyncInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -80,18 +123,20 @@ public sealed class SyncBackgroundService : BackgroundService
         }
     }
 
-    private async Task SyncSafelyAsync(CancellationToken stoppingToken)
+    private async Task<SyncRun?> SyncSafelyAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await SyncNowAsync(stoppingToken).ConfigureAwait(false);
+            return await SyncNowAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            return null;
         }
         catch (Exception ex)
         {
             _logger.LogError(ex, "Plugin sync failed: {Error} The host keeps the plugins it has.", ex.Message);
+            return null;
         }
     }
 
@@ -106,5 +151,13 @@ public sealed class SyncBackgroundService : BackgroundService
         {
             _logger.LogError(ex, "The current plugins folder {Directory} could not be refreshed from the cache: {Error}", _current.Directory, ex.Message);
         }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -14,4 +14,10 @@ public sealed record SyncOptions
     /// bytes changed under the same version is accepted and locked anew. Use deliberately.
     /// </summary>
     public IReadOnlyCollection<string> Relock { get; init; } = [];
+
+    /// <summary>
+    /// Accepts a source offering a lower version of a plugin than the cache has from it (a rollback), which is refused
+    /// otherwise unless the set pins the version. Use deliberately, for one sync.
+    /// </summary>
+    public bool AllowDowngrade { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,32 +22,36 @@ public sealed class SyncRunner
     private readonly IReadOnlyList<IPluginSourceProvider> _providers;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SourcePlanner _planner;
+    private readonly CacheCommit _commit;
 
     /// <summary>Creates a runner for <paramref name="options"/> over <paramref name="cache"/>.</summary>
     /// <param name="options">The sources configuration.</param>
     /// <param name="cache">The cache to commit to.</param>
     /// <param name="providers">The source types; the built-in ones (fs, git, http) when null.</param>
     /// <param name="loggerFactory">Where to log; nowhere when null.</param>
-    public SyncRunner(PlugboardSourcesOptions options, CacheStore cache, IEnumerable<IPluginSourceProvider>? providers = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="time">The clock for timeouts, the cache lock wait and run times; the system's when null.</param>
+    public SyncRunner(PlugboardSourcesOptions options, CacheStore cache, IEnumerable<IPluginSourceProvider>? providers = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
     {
         _options = options;
         Cache = cache;
         _providers = providers?.ToList() is { Count: > 0 } list ? list : PluginSourceProviders.BuiltIn;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<SyncRunner>();
+        _time = time ?? TimeProvider.System;
+        _planner = new SourcePlanner(cache, new PackageFetcher(cache, _time), _time);
+        _commit = new CacheCommit(cache);
     }
 
     /// <summary>Creates a runner from options (for dependency injection).</summary>
-    public SyncRunner(IOptions<PlugboardSourcesOptions> options, CacheStore cache, IEnumerable<IPluginSourceProvider> providers, ILoggerFactory loggerFactory)
-        : this(options.Value, cache, providers, loggerFactory)
+    public SyncRunner(IOptions<PlugboardSourcesOptions> options, CacheStore cache, IEnumerable<IPluginSourceProvider> providers, ILoggerFactory loggerFactory, TimeProvider time)
+        : this(options.Value, cache, providers, loggerFactory, time)
     {
     }
 
     /// <summary>The cache synced into.</summary>
     public CacheStore Cache { get; }
-
-    /// <summary>Test seam: called with the name of each commit step (<c>blobs</c>, <c>extract</c>, <c>lock</c>, <c>index</c>) before it runs.</summary>
-    internal Func<string, string, CancellationToken, Task>? CommitStepHook { get; set; }
 
     /// <summary>Creates a runner over the file-system cache of <paramref name="options"/>, for tools and benchmarks.</summary>
     /// <exception cref="SourceConfigurationException">The options are invalid; every problem is listed.</exception>
@@ -76,15 +79,19 @@ public sealed class SyncRunner
         }
 
         var selected = Select(syncOptions);
-        var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
+        var started = _time.GetUtcNow();
+        var clock = _time.GetTimestamp();
         var runId = $"{started:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..8]}";
         var results = new List<SourceSyncResult>();
 
-        using (await CacheDirectoryLock.AcquireAsync(Cache.CacheDirectory, cancellationToken).ConfigureAwait(false))
+        using (await CacheDirectoryLock.AcquireAsync(Cache.CacheDirectory, _options.CacheLockTimeout, _logger, _time, cancellationToken).ConfigureAwait(false))
         {
-            // What killed syncs fetched into their work folders would otherwise stay until a garbage collection.
+            // Before anything is written or deleted: a link planted in the cache would send it elsewhere.
+            Cache.EnsureNoLinks();
+
+            // What killed syncs fetched into their work folders or left half extracted would otherwise stay until a garbage collection.
             Cache.DeleteStaleWorkFolders();
+            Cache.DeleteStaleStagingFolders(TimeSpan.FromMinutes(1), _time.GetUtcNow());
             var lockFile = await PluginLockFile.LoadAsync(_options.ResolvedLockFile, cancellationToken).ConfigureAwait(false);
             var relocked = Relock(lockFile, syncOptions.Relock);
             var index = await Cache.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
@@ -98,7 +105,7 @@ public sealed class SyncRunner
             {
                 foreach (var options in selected)
                 {
-                    var (result, updated) = await SyncSourceAsync(options, index, lockFile, workRoot, progress, cancellationToken).ConfigureAwait(false);
+                    var (result, updated) = await SyncSourceAsync(options, index, lockFile, workRoot, syncOptions.AllowDowngrade, progress, cancellationToken).ConfigureAwait(false);
                     index = updated;
                     results.Add(result);
                 }
@@ -115,7 +122,7 @@ public sealed class SyncRunner
             }
         }
 
-        var run = new SyncRun { Id = runId, StartedAt = started, Duration = clock.Elapsed, Sources = results };
+        var run = new SyncRun { Id = runId, StartedAt = started, Duration = _time.GetElapsedTime(clock), Sources = results };
         try
         {
             await SyncRunLog.AppendAsync(Cache.CacheDirectory, run, CancellationToken.None).ConfigureAwait(false);
@@ -175,9 +182,9 @@ public sealed class SyncRunner
     }
 
     private async Task<(SourceSyncResult Result, CacheIndex Index)> SyncSourceAsync(
-        SourceOptions options, CacheIndex index, PluginLockFile lockFile, string workRoot, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+        SourceOptions options, CacheIndex index, PluginLockFile lockFile, string workRoot, bool allowDowngrade, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = _time.GetTimestamp();
         var previous = index.Find(options.Name);
         var listing = (SourceListing?)null;
         var fetched = 0;
@@ -186,23 +193,25 @@ public sealed class SyncRunner
             progress?.Report(new SyncProgress(options.Name, SyncStage.Listing, 0, 0));
             var provider = _providers.First(p => string.Equals(p.Type, options.Type, StringComparison.OrdinalIgnoreCase));
             var stateDirectory = Path.Combine(Cache.CacheDirectory, "sources", options.Name.ToLowerInvariant());
-            var source = provider.Create(options, new SourceContext(Cache.CacheDirectory, stateDirectory, _loggerFactory));
+            var source = provider.Create(options, new SourceContext(Cache.CacheDirectory, stateDirectory, _loggerFactory)
+            {
+                Downloads = new Transport.DownloadBudget(options.Name, options.MaxDownloadBytes),
+            });
             try
             {
                 var workDirectory = Path.Combine(workRoot, options.Name.ToLowerInvariant());
                 Directory.CreateDirectory(workDirectory);
-                listing = await source.ListAsync(workDirectory, cancellationToken).ConfigureAwait(false);
-                var (packages, toStore, pendingLocks, fetchedCount) = await ExamineAsync(options, source, listing, previous, lockFile, workDirectory, progress, cancellationToken).ConfigureAwait(false);
-                fetched = fetchedCount;
+                listing = await PackageFetcher.WithinTimeoutAsync(options, "listing", ct => source.ListAsync(workDirectory, ct), _time, cancellationToken).ConfigureAwait(false);
+                var plan = await _planner.PlanAsync(options, source, listing, previous, lockFile, workDirectory, allowDowngrade, progress, cancellationToken).ConfigureAwait(false);
+                fetched = plan.Fetched;
 
                 progress?.Report(new SyncProgress(options.Name, SyncStage.Committing, listing.Packages.Count, listing.Packages.Count));
-                var record = new SourceRecord { Name = options.Name, SyncedAt = DateTimeOffset.UtcNow, Revision = listing.Revision, Packages = packages };
-                var updated = await CommitAsync(options.Name, index, record, toStore, pendingLocks, lockFile, cancellationToken).ConfigureAwait(false);
-                var (added, changed, unchanged, removed) = Count(previous, record);
+                var updated = await _commit.ApplyAsync(plan, index, lockFile, cancellationToken).ConfigureAwait(false);
+                var (added, changed, unchanged, removed) = Count(previous, plan.Record);
                 progress?.Report(new SyncProgress(options.Name, SyncStage.Succeeded, listing.Packages.Count, listing.Packages.Count));
                 _logger.LogInformation(
                     "Source {Source} synced: {Added} added, {Updated} updated, {Unchanged} unchanged, {Removed} removed, {Fetched} packages fetched, in {Duration} ms.",
-                    options.Name, added, changed, unchanged, removed, fetched, clock.ElapsedMilliseconds);
+                    options.Name, added, changed, unchanged, removed, fetched, (long)_time.GetElapsedTime(clock).TotalMilliseconds);
                 return (new SourceSyncResult
                 {
                     Source = options.Name,
@@ -214,7 +223,7 @@ public sealed class SyncRunner
                     PackagesFetched = fetched,
                     RemoteFetches = listing.RemoteFetches,
                     Revision = listing.Revision,
-                    Duration = clock.Elapsed,
+                    Duration = _time.GetElapsedTime(clock),
                 }, updated);
             }
             finally
@@ -231,7 +240,7 @@ public sealed class SyncRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var message = ex is SourceException or LockConflictException or SourceConfigurationException or InvalidOperationException
+            var message = ex is SourceException or LockConflictException or SourceConfigurationException
                 ? ex.Message
                 : $"Source '{options.Name}': {ex.Message}";
             // An expected failure (unreachable, refused package, lock conflict) says all in its message: no stack trace for operators.
@@ -245,259 +254,11 @@ public sealed class SyncRunner
                 PackagesFetched = fetched,
                 RemoteFetches = listing?.RemoteFetches ?? 0,
                 Revision = listing?.Revision,
-                Duration = clock.Elapsed,
+                Duration = _time.GetElapsedTime(clock),
                 Error = message,
             }, index);
         }
     }
-
-    private async Task<(List<CacheEntry> Packages, List<(PackageDigest Digest, string Path)> ToStore, Dictionary<(string, string), (PackageDigest, string)> PendingLocks, int Fetched)> ExamineAsync(
-        SourceOptions options, IPluginSource source, SourceListing listing, SourceRecord? previous, PluginLockFile lockFile, string workDirectory, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
-    {
-        var sets = source.Sets.ToDictionary(s => s.Key, StringComparer.Ordinal);
-        var known = new Dictionary<(string, string, string), CacheEntry>();
-        foreach (var entry in previous?.Packages ?? [])
-        {
-            known.TryAdd((entry.Set, entry.Origin, entry.Fingerprint), entry);
-        }
-
-        var trust = string.IsNullOrWhiteSpace(options.TrustedKeys) ? null : await TrustStore.LoadDirectoryAsync(options.TrustedKeys, cancellationToken).ConfigureAwait(false);
-        var failures = new List<string>();
-
-        // First, cheaply and in order: what is already known, what is not wanted, what must be fetched.
-        var decided = new CacheEntry?[listing.Packages.Count];
-        var toFetch = new List<int>();
-        for (var i = 0; i < listing.Packages.Count; i++)
-        {
-            var candidate = listing.Packages[i];
-            if (!sets.TryGetValue(candidate.SetKey, out var set))
-            {
-                throw new InvalidOperationException($"Source '{options.Name}' listed '{candidate.Origin}' for set '{candidate.SetKey}', which it does not have.");
-            }
-
-            if (known.TryGetValue((candidate.SetKey, candidate.Origin, candidate.Fingerprint), out var seen))
-            {
-                var included = set.Takes(seen.Id, NuGetVersion.Parse(seen.Version));
-                var usable = !included
-                    || (await Cache.Blobs.ExistsAsync(seen.PackageDigest, cancellationToken).ConfigureAwait(false)
-                        && (!options.RequireSignature || (seen.SignatureKeyId is not null && trust is not null && trust.TryGetKey(seen.SignatureKeyId, out _))));
-                if (usable)
-                {
-                    decided[i] = seen with { Source = options.Name, Included = included };
-                    continue;
-                }
-            }
-
-            if (candidate.ClaimedId is not null && candidate.ClaimedVersion is not null
-                && NuGetVersion.TryParse(candidate.ClaimedVersion, out var claimed) && !set.Takes(candidate.ClaimedId, claimed))
-            {
-                // Not wanted: nothing to fetch. Recorded only when the source also says which bytes it is.
-                if (candidate.ExpectedDigest is not null)
-                {
-                    decided[i] = new CacheEntry
-                    {
-                        Source = options.Name, Set = set.Key, Id = candidate.ClaimedId, Version = claimed.ToFullString(), Digest = candidate.ExpectedDigest.Value,
-                        Origin = candidate.Origin, Fingerprint = candidate.Fingerprint, Included = false,
-                    };
-                }
-
-                continue;
-            }
-
-            toFetch.Add(i);
-        }
-
-        // Then fetch, pack and verify what is new, a few at a time: this is where a first sync spends its time.
-        var verified = new (CacheEntry Entry, string? Path)?[listing.Packages.Count];
-        var errors = new string?[listing.Packages.Count];
-        var fetched = 0;
-        var done = listing.Packages.Count - toFetch.Count;
-        await Parallel.ForEachAsync(
-            toFetch,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 2, 8), CancellationToken = cancellationToken },
-            async (i, ct) =>
-            {
-                var candidate = listing.Packages[i];
-                try
-                {
-                    var (result, didFetch) = await FetchAndVerifyAsync(options, candidate, sets[candidate.SetKey], trust, workDirectory, ct).ConfigureAwait(false);
-                    verified[i] = result;
-                    if (didFetch)
-                    {
-                        Interlocked.Increment(ref fetched);
-                    }
-                }
-                catch (Exception ex) when (ex is SourceException or PackageException)
-                {
-                    errors[i] = ex.Message;
-                }
-
-                progress?.Report(new SyncProgress(options.Name, SyncStage.Fetching, Interlocked.Increment(ref done), listing.Packages.Count, candidate.Origin));
-            }).ConfigureAwait(false);
-
-        // Last, in order again: duplicates and the lock.
-        var packages = new List<CacheEntry>();
-        var toStore = new List<(PackageDigest, string)>();
-        var pending = new Dictionary<(string, string), (PackageDigest, string)>();
-        var taken = new HashSet<(string, string, string)>();
-        for (var i = 0; i < listing.Packages.Count; i++)
-        {
-            if (errors[i] is { } error)
-            {
-                failures.Add(error);
-                continue;
-            }
-
-            var entry = decided[i] ?? verified[i]?.Entry;
-            if (entry is null)
-            {
-                continue;
-            }
-
-            if (entry.Included)
-            {
-                if (!taken.Add((entry.Set, entry.Id, entry.Version)) && packages.Any(p => p.Included && p.Set == entry.Set && p.Id == entry.Id && p.Version == entry.Version && p.Digest == entry.Digest))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    CheckLock(lockFile, pending, entry);
-                }
-                catch (LockConflictException ex)
-                {
-                    failures.Add(ex.Message);
-                    continue;
-                }
-
-                if (verified[i]?.Path is { } path)
-                {
-                    toStore.Add((entry.PackageDigest, path));
-                }
-            }
-
-            packages.Add(entry);
-        }
-
-        if (failures.Count > 0)
-        {
-            var list = string.Join(Environment.NewLine, failures.Select(f => "  - " + f));
-            throw new SourceException(options.Name, $"Source '{options.Name}': {failures.Count} package(s) refused; the source's previous cache state is kept:{Environment.NewLine}{list}");
-        }
-
-        return (packages, toStore, pending, fetched);
-    }
-
-    private static void CheckLock(PluginLockFile lockFile, Dictionary<(string, string), (PackageDigest Digest, string Origin)> pending, CacheEntry entry)
-    {
-        var digest = entry.PackageDigest;
-        var locked = lockFile.Find(entry.Id, entry.Version);
-        if (locked is not null && locked != digest)
-        {
-            throw new LockConflictException(entry.Id, entry.Version, locked, digest, $"source '{entry.Source}' ({entry.Origin})", lockFile.Path);
-        }
-
-        if (pending.TryGetValue((entry.Id, entry.Version), out var first) && first.Digest != digest)
-        {
-            throw new LockConflictException(entry.Id, entry.Version, first.Digest, digest, $"source '{entry.Source}' ({entry.Origin}), while {first.Origin} in the same source has the other,", lockFile.Path);
-        }
-
-        if (locked is null)
-        {
-            pending.TryAdd((entry.Id, entry.Version), (digest, entry.Origin));
-        }
-    }
-
-    private async Task<((CacheEntry Entry, string? PackagePath) Verified, bool Fetched)> FetchAndVerifyAsync(
-        SourceOptions options, SourcePackage candidate, PluginSet set, TrustStore? trust, string workDirectory, CancellationToken cancellationToken)
-    {
-        var folder = Path.Combine(workDirectory, "packages", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, "package" + PackageFormat.Extension);
-        var fetched = false;
-
-        // A digest the source publishes and the cache already holds needs no download: verify the cached bytes.
-        if (candidate.ExpectedDigest is { } expected && await Cache.Blobs.ExistsAsync(expected, cancellationToken).ConfigureAwait(false) && !options.RequireSignature)
-        {
-            await Cache.Blobs.CopyToAsync(expected, path, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await candidate.FetchAsync(path, cancellationToken).ConfigureAwait(false);
-            fetched = true;
-        }
-
-        var verification = await PackageVerifier.VerifyAsync(
-            path,
-            new VerificationOptions { ExpectedDigest = candidate.ExpectedDigest, RequireSignature = options.RequireSignature, TrustStore = trust },
-            cancellationToken).ConfigureAwait(false);
-        if (!verification.IsValid)
-        {
-            var problems = string.Join("; ", verification.Problems.Select(p => p.Message.Replace(path, candidate.Origin, StringComparison.Ordinal)));
-            throw new SourceException(options.Name, $"{candidate.Origin}: {problems}");
-        }
-
-        var manifest = verification.Manifest!;
-        var version = manifest.Version.ToFullString();
-        if ((candidate.ClaimedId is not null && candidate.ClaimedId != manifest.Id)
-            || (candidate.ClaimedVersion is not null && candidate.ClaimedVersion != version))
-        {
-            throw new SourceException(options.Name, $"{candidate.Origin}: the source lists it as {candidate.ClaimedId} {candidate.ClaimedVersion}, but its manifest says {manifest.Id} {version}. Fix the source's index.");
-        }
-
-        var entry = new CacheEntry
-        {
-            Source = options.Name,
-            Set = set.Key,
-            Id = manifest.Id,
-            Version = version,
-            Digest = verification.Digest.Value,
-            Origin = candidate.Origin,
-            Fingerprint = candidate.Fingerprint,
-            SignatureKeyId = verification.Signature == SignatureStatus.Valid ? verification.SignatureKeyId : null,
-            Included = set.Takes(manifest.Id, manifest.Version),
-        };
-        return ((entry, path), fetched);
-    }
-
-    private async Task<CacheIndex> CommitAsync(
-        string sourceName, CacheIndex index, SourceRecord record, List<(PackageDigest Digest, string Path)> toStore,
-        Dictionary<(string, string), (PackageDigest Digest, string Origin)> pendingLocks, PluginLockFile lockFile, CancellationToken cancellationToken)
-    {
-        // Order matters: everything before the index write only adds files nothing references yet, so a
-        // stop at any point leaves the previous index, and all it references, intact.
-        await StepAsync(sourceName, "blobs", cancellationToken).ConfigureAwait(false);
-        foreach (var (digest, path) in toStore)
-        {
-            await Cache.Blobs.PutAsync(digest, path, cancellationToken).ConfigureAwait(false);
-        }
-
-        await StepAsync(sourceName, "extract", cancellationToken).ConfigureAwait(false);
-        await Parallel.ForEachAsync(
-            record.Packages.Where(p => p.Included),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 2, 8), CancellationToken = cancellationToken },
-            async (entry, ct) => await Cache.EnsureExtractedAsync(entry, ct).ConfigureAwait(false)).ConfigureAwait(false);
-
-        await StepAsync(sourceName, "lock", cancellationToken).ConfigureAwait(false);
-        if (pendingLocks.Count > 0)
-        {
-            foreach (var ((id, version), (digest, origin)) in pendingLocks)
-            {
-                lockFile.Check(id, version, digest, origin);
-            }
-
-            await lockFile.SaveAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await StepAsync(sourceName, "index", cancellationToken).ConfigureAwait(false);
-        var updated = index.With(record);
-        await Cache.Index.WriteAsync(updated, cancellationToken).ConfigureAwait(false);
-        return updated;
-    }
-
-    private Task StepAsync(string sourceName, string step, CancellationToken cancellationToken)
-        => CommitStepHook?.Invoke(sourceName, step, cancellationToken) ?? Task.CompletedTask;
 
     private static (int Added, int Updated, int Unchanged, int Removed) Count(SourceRecord? previous, SourceRecord current)
     {

@@ -23,13 +23,13 @@ public sealed class CaBundle
     public X509Certificate2Collection Certificates { get; }
 
     /// <summary>Reads every certificate of a PEM file.</summary>
-    /// <exception cref="InvalidOperationException">The file is missing or holds no certificate; the message names it.</exception>
+    /// <exception cref="Sources.SourceException">The file is missing or holds no certificate; the message names it.</exception>
     public static CaBundle Load(string path, string sourceName)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full))
         {
-            throw new InvalidOperationException($"Source '{sourceName}': CA bundle '{full}' does not exist. Point CaBundle at a PEM file of the CA certificates that issued the server's certificate.");
+            throw new Sources.SourceException(sourceName, $"Source '{sourceName}': CA bundle '{full}' does not exist. Point CaBundle at a PEM file of the CA certificates that issued the server's certificate.");
         }
 
         var certificates = new X509Certificate2Collection();
@@ -39,12 +39,12 @@ public sealed class CaBundle
         }
         catch (CryptographicException ex)
         {
-            throw new InvalidOperationException($"Source '{sourceName}': CA bundle '{full}' cannot be read as PEM certificates ({ex.Message}).", ex);
+            throw new Sources.SourceException(sourceName, $"Source '{sourceName}': CA bundle '{full}' cannot be read as PEM certificates ({ex.Message}).", ex);
         }
 
         if (certificates.Count == 0)
         {
-            throw new InvalidOperationException($"Source '{sourceName}': CA bundle '{full}' holds no '-----BEGIN CERTIFICATE-----' block.");
+            throw new Sources.SourceException(sourceName, $"Source '{sourceName}': CA bundle '{full}' holds no '-----BEGIN CERTIFICATE-----' block.");
         }
 
         return new CaBundle(full, certificates);

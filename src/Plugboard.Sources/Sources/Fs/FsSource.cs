@@ -56,7 +56,7 @@ public sealed class FsSource : IPluginSource
 
             foreach (var file in Directory.EnumerateFiles(folder, "*" + PackageFormat.Extension).Order(StringComparer.Ordinal))
             {
-                packages.Add(new FilePackage(file) { SetKey = set.Key, Origin = Origin(set, System.IO.Path.GetFileName(file)), Fingerprint = FileFingerprint(file) });
+                packages.Add(new FilePackage(Name, file) { SetKey = set.Key, Origin = Origin(set, System.IO.Path.GetFileName(file)), Fingerprint = FileFingerprint(file) });
             }
 
             foreach (var sub in Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal))
@@ -139,13 +139,32 @@ public sealed class FsSource : IPluginSource
             => await PackageWriter.PackAsync(folder, packagePath, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed class FilePackage(string file) : SourcePackage
+    /// <summary>
+    /// Refuses what is not a regular file before opening it: FIFOs, sockets and devices all report 0 bytes, and opening
+    /// a FIFO would block until someone writes to it. An empty file is no package either.
+    /// </summary>
+    private static void EnsureRegularFile(string sourceName, string file)
+    {
+        if (new FileInfo(file).Length == 0)
+        {
+            throw new SourceException(sourceName, $"Source '{sourceName}': '{file}' is empty or not a regular file (a FIFO, a socket or a device); an fs source reads regular files only. Remove it from the source folder.");
+        }
+    }
+
+    private sealed class FilePackage(string sourceName, string file) : SourcePackage
     {
         public override async Task FetchAsync(string packagePath, CancellationToken cancellationToken)
         {
-            File.Copy(file, packagePath, overwrite: true);
+            EnsureRegularFile(sourceName, file);
             var signature = PackageFormat.SignaturePathFor(file);
-            if (File.Exists(signature))
+            var signed = File.Exists(signature);
+            if (signed)
+            {
+                EnsureRegularFile(sourceName, signature);
+            }
+
+            File.Copy(file, packagePath, overwrite: true);
+            if (signed)
             {
                 File.Copy(signature, PackageFormat.SignaturePathFor(packagePath), overwrite: true);
             }

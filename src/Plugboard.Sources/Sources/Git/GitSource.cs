@@ -249,12 +249,12 @@ public sealed class GitSource : IPluginSource
         return refs;
     }
 
-    private static string SafeTarget(string root, string relative)
+    private string SafeTarget(string root, string relative, string origin)
     {
         var target = Path.GetFullPath(Path.Combine(root, relative));
         if (!target.StartsWith(Path.GetFullPath(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"Path '{relative}' leaves the work folder.");
+            throw new SourceException(Name, $"Source '{Name}': plugin folder '{origin}' holds the tree entry '{relative}', whose path leaves the plugin folder; refused. The repository is malformed or hostile: do not use this commit.");
         }
 
         return target;
@@ -276,7 +276,7 @@ public sealed class GitSource : IPluginSource
                         throw new SourceException(source.Name, $"Source '{source.Name}': '{Origin}' holds '{relative}', a {(entry.IsSymbolicLink ? "symbolic link" : "submodule")}; a plugin folder may hold regular files only.");
                     }
 
-                    files.Add((entry, SafeTarget(folder, relative)));
+                    files.Add((entry, source.SafeTarget(folder, relative, Origin)));
                 }
 
                 Directory.CreateDirectory(folder);

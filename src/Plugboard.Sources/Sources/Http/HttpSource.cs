@@ -22,8 +22,11 @@ public sealed class HttpSource : IPluginSource, IDisposable
     private readonly ILogger _logger;
     private readonly Lazy<HttpClient> _client;
 
-    /// <summary>The largest download accepted: the total size extraction allows.</summary>
-    internal static long MaxDownloadBytes => ExtractionLimits.Default.MaxTotalSize;
+    /// <summary>The largest package accepted: the total size extraction allows.</summary>
+    internal static long MaxPackageBytes => ExtractionLimits.Default.MaxTotalSize;
+
+    /// <summary>The largest feed index accepted, after decompression.</summary>
+    internal const long MaxIndexBytes = 64L << 20;
 
     /// <summary>Creates the source; <paramref name="options"/> must be valid for type <c>http</c>.</summary>
     public HttpSource(SourceOptions options, SourceContext context)
@@ -90,7 +93,11 @@ public sealed class HttpSource : IPluginSource, IDisposable
 
     private Uri Resolve(Uri indexUrl, string relative, string field)
     {
-        var url = new Uri(indexUrl, relative);
+        if (!Uri.TryCreate(indexUrl, relative, out var url))
+        {
+            throw new SourceException(Name, $"Source '{Name}': feed index {indexUrl} {field} '{relative}' is not a URL; give an https:// URL or a path relative to the index. Fix the feed.");
+        }
+
         if (TransportPolicy.CheckHttpUrl(_options, url.ToString(), $"feed index {indexUrl} {field}") is { } problem)
         {
             throw new SourceException(Name, problem);
@@ -103,20 +110,15 @@ public sealed class HttpSource : IPluginSource, IDisposable
     {
         var statePath = Path.Combine(_context.StateDirectory, "http-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(indexUrl.ToString())))[..16] + ".json");
         var saved = await ReadSavedAsync(statePath, cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Get, indexUrl);
-        if (saved?.ETag is { } savedTag && EntityTagHeaderValue.TryParse(savedTag, out var tag))
-        {
-            request.Headers.IfNoneMatch.Add(tag);
-        }
-
-        using var response = await SendAsync(request, indexUrl, cancellationToken).ConfigureAwait(false);
+        var tag = saved?.ETag is { } savedTag && EntityTagHeaderValue.TryParse(savedTag, out var parsed) ? parsed : null;
+        using var response = await SendAsync(indexUrl, request => { if (tag is not null) { request.Headers.IfNoneMatch.Add(tag); } }, $"feed index of set '{set.Key}'", cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotModified && saved is not null)
         {
             return (HttpFeedIndex.Parse(saved.Body, indexUrl.ToString()), saved.ETag, false);
         }
 
         EnsureSuccess(response, indexUrl, $"feed index of set '{set.Key}'");
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var body = await ReadIndexBodyAsync(response, indexUrl, cancellationToken).ConfigureAwait(false);
         HttpFeedIndex index;
         try
         {
@@ -151,13 +153,16 @@ public sealed class HttpSource : IPluginSource, IDisposable
         }
     }
 
-    internal async Task DownloadAsync(Uri url, string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams <paramref name="url"/> into <paramref name="path"/>, charging the sync's download budget as it goes and
+    /// stopping past <paramref name="maxBytes"/>. A refused or broken download is deleted at once.
+    /// </summary>
+    internal async Task DownloadAsync(Uri url, string path, long maxBytes, string what, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        using var response = await SendAsync(request, url, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-        EnsureSuccess(response, url, "package");
         try
         {
+            using var response = await SendAsync(url, configure: null, what, cancellationToken).ConfigureAwait(false);
+            EnsureSuccess(response, url, what);
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             var buffer = new byte[1 << 16];
@@ -165,33 +170,124 @@ public sealed class HttpSource : IPluginSource, IDisposable
             int read;
             while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                // A package can never be larger than what extraction accepts; stop a hostile or broken server early.
+                // Stop a hostile or broken server early: no package may be larger than extraction accepts, no
+                // signature larger than a signature can be, and the source's downloads together stay in its budget.
                 total += read;
-                if (total > MaxDownloadBytes)
+                if (total > maxBytes)
                 {
-                    throw new SourceException(Name, $"Source '{Name}': {url} is larger than {MaxDownloadBytes >> 20} MiB, more than any package may be; refused.");
+                    throw new SourceException(Name, $"Source '{Name}': {url} ({what}) is larger than {DownloadBudget.Describe(maxBytes)}, more than any {what} may be; refused.");
                 }
 
+                _context.Downloads.Charge(read, url.ToString());
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
+            Cache.AtomicFile.TryDelete(path);
             throw new SourceException(Name, $"Source '{Name}': download of {url} broke off ({ex.Message}). The previous cache state is kept; sync again when the server is back.", ex);
+        }
+        catch
+        {
+            Cache.AtomicFile.TryDelete(path);
+            throw;
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, Uri url, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    /// <summary>Reads a response body of at most <see cref="MaxIndexBytes"/> (after decompression), charging the download budget.</summary>
+    private async Task<byte[]> ReadIndexBodyAsync(HttpResponseMessage response, Uri url, CancellationToken cancellationToken)
     {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[1 << 16];
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxIndexBytes)
+                {
+                    throw new SourceException(Name, $"Source '{Name}': feed index {url} is larger than {DownloadBudget.Describe(MaxIndexBytes)} (after decompression), the most an index may be; refused. An index lists packages, it does not hold them: fix the feed, or split it into sets.");
+                }
+
+                _context.Downloads.Charge(read, url.ToString());
+                await buffer.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SourceException(Name, $"Source '{Name}': download of feed index {url} broke off ({ex.Message}). The previous cache state is kept; sync again when the server is back.", ex);
+        }
+    }
+
+    private const int MaxRedirects = 10;
+
+    /// <summary>
+    /// Sends a GET, following redirects here rather than in the handler, so that each hop is checked like a configured
+    /// URL (http(s) only, never https to http, the source's transport policy) and credentials go only to their origin.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Uri url, Action<HttpRequestMessage>? configure, string what, CancellationToken cancellationToken)
+    {
+        var current = url;
+        for (var hops = 0; ; hops++)
+        {
+            HttpResponseMessage response;
+            using (var request = new HttpRequestMessage(HttpMethod.Get, current))
+            {
+                configure?.Invoke(request);
+                response = await SendOnceAsync(request, current, cancellationToken).ConfigureAwait(false);
+            }
+
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || !response.Headers.TryGetValues("Location", out var locations))
+            {
+                return response;
+            }
+
+            var location = locations.FirstOrDefault() ?? string.Empty;
+            response.Dispose();
+            var refused = $"Source '{Name}': GET {current} ({what}) redirects to '{location}', which is not followed:";
+            if (!Uri.TryCreate(current, location, out var next) || (next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new SourceException(Name, $"{refused} redirects are followed only to http:// or https:// URLs. Fix the server or point the source at the final URL.");
+            }
+
+            if (current.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new SourceException(Name, $"{refused} a redirect from https to http would drop TLS. Fix the server.");
+            }
+
+            if (TransportPolicy.CheckHttpUrl(_options, next.ToString(), $"redirect of {current}") is { } problem)
+            {
+                throw new SourceException(Name, problem);
+            }
+
+            if (hops + 1 >= MaxRedirects)
+            {
+                throw new SourceException(Name, $"Source '{Name}': GET {url} ({what}) redirected more than {MaxRedirects} times; refused. Fix the server or point the source at the final URL.");
+            }
+
+            current = next;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, Uri url, CancellationToken cancellationToken)
+    {
+        // Credentials go only to the origin they were configured for: an index may list packages on any host.
         var token = SourceToken.Read(_options);
-        if (token is not null)
+        if (token is not null && IsConfiguredOrigin(url))
         {
             request.Headers.TryAddWithoutValidation("Authorization", SourceToken.AuthorizationValue(_options, token));
+        }
+        else if (token is not null)
+        {
+            _logger.LogDebug("Source {Source}: {Url} is on another origin than {Index}; fetched without the source's credentials.", Name, url, IndexUrl);
         }
 
         try
         {
-            return await _client.Value.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            return await _client.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -205,6 +301,10 @@ public sealed class HttpSource : IPluginSource, IDisposable
             throw new SourceException(Name, $"Source '{Name}': {url} did not answer within {_options.Timeout}; raise the source's Timeout or check the server.", ex);
         }
     }
+
+    /// <summary>Whether <paramref name="url"/> has the scheme, host and port of the configured feed URL.</summary>
+    private bool IsConfiguredOrigin(Uri url)
+        => Uri.Compare(url, IndexUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private void EnsureSuccess(HttpResponseMessage response, Uri url, string what)
     {
@@ -224,6 +324,9 @@ public sealed class HttpSource : IPluginSource, IDisposable
         var handler = new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.All,
+
+            // Followed by SendAsync, which checks every hop.
+            AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(30),
         };
@@ -234,8 +337,8 @@ public sealed class HttpSource : IPluginSource, IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => bundle.Validates(certificate, errors);
         }
 
-        // Indexes are buffered; packages are streamed and bounded separately.
-        return new HttpClient(handler) { Timeout = _options.Timeout, MaxResponseContentBufferSize = 64L << 20 };
+        // Every body is streamed and bounded by the source (indexes, packages, signatures), none buffered by the client.
+        return new HttpClient(handler) { Timeout = _options.Timeout };
     }
 
     private sealed record SavedIndex(string? ETag, byte[] Body);
@@ -244,10 +347,10 @@ public sealed class HttpSource : IPluginSource, IDisposable
     {
         public override async Task FetchAsync(string packagePath, CancellationToken cancellationToken)
         {
-            await source.DownloadAsync(url, packagePath, cancellationToken).ConfigureAwait(false);
+            await source.DownloadAsync(url, packagePath, MaxPackageBytes, "package", cancellationToken).ConfigureAwait(false);
             if (signatureUrl is not null)
             {
-                await source.DownloadAsync(signatureUrl, PackageFormat.SignaturePathFor(packagePath), cancellationToken).ConfigureAwait(false);
+                await source.DownloadAsync(signatureUrl, PackageFormat.SignaturePathFor(packagePath), PackageSignature.MaxFileBytes, "signature", cancellationToken).ConfigureAwait(false);
             }
         }
     }

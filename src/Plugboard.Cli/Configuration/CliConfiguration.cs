@@ -9,7 +9,7 @@ namespace Plugboard.Cli.Configuration;
 /// shape as a host's <c>appsettings.json</c>, section <c>Plugboard:Sources</c>) overlaid with environment
 /// variables <c>PLUGBOARD__…</c>. Relative paths in the file are relative to the file.
 /// </summary>
-internal sealed class PlugboardConfiguration
+internal sealed class CliConfiguration
 {
     /// <summary>The configuration section bound to <see cref="PlugboardSourcesOptions"/>.</summary>
     public const string SourcesSection = "Plugboard:Sources";
@@ -22,7 +22,7 @@ internal sealed class PlugboardConfiguration
 
     private const string EnvironmentPrefix = "PLUGBOARD__";
 
-    private PlugboardConfiguration(string? file, IConfiguration configuration, PlugboardSourcesOptions sources)
+    private CliConfiguration(string? file, IConfiguration configuration, PlugboardSourcesOptions sources)
     {
         File = file;
         Configuration = configuration;
@@ -65,7 +65,7 @@ internal sealed class PlugboardConfiguration
 
     /// <summary>Reads the configuration and binds the sources options; fails when there is no configuration at all.</summary>
     /// <exception cref="CliException">No configuration, or a file that cannot be read or bound; the message names the file and the problem.</exception>
-    public static PlugboardConfiguration Load(string? explicitFile, CliEnvironment environment)
+    public static CliConfiguration Load(string? explicitFile, CliEnvironment environment)
     {
         var file = FindFile(explicitFile, environment);
         var variables = environment.Variables
@@ -104,6 +104,12 @@ internal sealed class PlugboardConfiguration
         catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException)
         {
             var detail = ex.InnerException is { } inner && ex is InvalidDataException ? $"{ex.Message} {inner.Message}" : ex.Message;
+            if (FindYamlError(ex) is { } yaml)
+            {
+                // The YAML provider keeps the position in the parser's exception only.
+                detail = $"{file}:{yaml.Start.Line}:{yaml.Start.Column}: {detail}";
+            }
+
             throw new CliException($"Cannot read configuration file '{file}': {detail}", ExitCodes.Failure, ex);
         }
 
@@ -119,11 +125,11 @@ internal sealed class PlugboardConfiguration
         }
 
         ResolvePaths(options, file is null ? environment.WorkingDirectory : Path.GetDirectoryName(file)!);
-        return new PlugboardConfiguration(file, root, options);
+        return new CliConfiguration(file, root, options);
     }
 
     /// <summary>Loads the configuration and checks that it names a cache folder, for the commands that only read the cache.</summary>
-    public static PlugboardConfiguration LoadForCache(string? explicitFile, CliEnvironment environment)
+    public static CliConfiguration LoadForCache(string? explicitFile, CliEnvironment environment)
     {
         var configuration = Load(explicitFile, environment);
         if (string.IsNullOrWhiteSpace(configuration.Sources.CacheDirectory))
@@ -157,5 +163,18 @@ internal sealed class PlugboardConfiguration
                 source.Settings[key] = Resolve(source.Settings[key])!;
             }
         }
+    }
+
+    private static YamlDotNet.Core.YamlException? FindYamlError(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is YamlDotNet.Core.YamlException yaml)
+            {
+                return yaml;
+            }
+        }
+
+        return null;
     }
 }
