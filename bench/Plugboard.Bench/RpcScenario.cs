@@ -36,14 +36,18 @@ internal static class RpcScenario
         using var uds = RpcChannel.ForEndpoint(udsServer.Endpoint);
         using var tcp = RpcChannel.ForEndpoint(tcpServer.Endpoint);
         var bytes = payload.ToByteArray();
+        await using var officialUds = await OfficialEcho.StartAsync(Path.Combine(root, "official.sock"));
+        await using var officialTcp = await OfficialEcho.StartAsync(socket: null);
 
-        List<double> floorSamples = [], udsSamples = [], tcpSamples = [];
+        List<double> floorSamples = [], udsSamples = [], tcpSamples = [], officialUdsSamples = [], officialTcpSamples = [];
         const int rounds = 5;
         for (var round = 0; round < rounds; round++)
         {
             floorSamples.AddRange(await LatencyAsync(async () => StringValue.Parser.ParseFrom(await floor.EchoAsync(bytes)), calls / rounds));
             udsSamples.AddRange(await LatencyAsync(() => uds.CallInvoker.UnaryAsync(Echo, payload, default), calls / rounds));
             tcpSamples.AddRange(await LatencyAsync(() => tcp.CallInvoker.UnaryAsync(Echo, payload, default), calls / rounds));
+            officialUdsSamples.AddRange(await LatencyAsync(() => officialUds.Client.EchoAsync(payload).ResponseAsync, calls / rounds));
+            officialTcpSamples.AddRange(await LatencyAsync(() => officialTcp.Client.EchoAsync(payload).ResponseAsync, calls / rounds));
         }
 
         var floorP50 = Figure.Percentile(floorSamples, 50);
@@ -55,6 +59,12 @@ internal static class RpcScenario
         Figure.Print(Name, "rpc_tcp_p50_us", Figure.Percentile(tcpSamples, 50), "us");
         Figure.Print(Name, "rpc_overhead_ratio", udsP50 / floorP50, "ratio");
         Figure.Print(Name, "rpc_calls_per_s_c16", await ThroughputAsync(uds, payload, 16, calls * 2), "calls/s");
+        var officialP50 = Figure.Percentile(officialUdsSamples, 50);
+        Figure.Print(Name, "rpc_official_uds_p50_us", officialP50, "us");
+        Figure.Print(Name, "rpc_official_uds_p99_us", Figure.Percentile(officialUdsSamples, 99), "us");
+        Figure.Print(Name, "rpc_official_tcp_p50_us", Figure.Percentile(officialTcpSamples, 50), "us");
+        Figure.Print(Name, "rpc_official_overhead_ratio", officialP50 / floorP50, "ratio");
+        Figure.Print(Name, "rpc_official_calls_per_s_c16", await OfficialThroughputAsync(officialUds, payload, 16, calls * 2), "calls/s");
 
         // The same echo as an in-process call through an interface, for scale.
         // One call is below the timer's resolution, so each sample is the mean of a batch of 1000.
@@ -102,6 +112,20 @@ internal static class RpcScenario
             while (Interlocked.Decrement(ref remaining) >= 0)
             {
                 await channel.CallInvoker.UnaryAsync(Echo, payload, default);
+            }
+        }));
+        return calls / stopwatch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> OfficialThroughputAsync(OfficialEcho echo, StringValue payload, int callers, int calls)
+    {
+        var remaining = calls;
+        var stopwatch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
+        {
+            while (Interlocked.Decrement(ref remaining) >= 0)
+            {
+                await echo.Client.EchoAsync(payload);
             }
         }));
         return calls / stopwatch.Elapsed.TotalSeconds;
