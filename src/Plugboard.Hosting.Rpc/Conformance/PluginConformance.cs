@@ -7,9 +7,8 @@ using Plugboard.Hosting.Rpc.Processes;
 using Plugboard.Hosting.Rpc.Runtimes;
 using Plugboard.Hosting.Rpc.Supervision;
 using Plugboard.Manifests;
-using Plugboard.Rpc;
-using Plugboard.Rpc.Health;
-using Plugboard.Rpc.Plugin;
+using Google.Protobuf;
+using Grpc.Core;
 using Plugboard.Rpc.Protocol;
 
 namespace Plugboard.Hosting.Rpc.Conformance;
@@ -26,7 +25,9 @@ public sealed class PluginConformance
     /// <summary>Where a plugin keeps the configuration the checks use when none is given.</summary>
     public const string SampleConfigurationPath = "examples/config.json";
 
-    private static readonly Method<Empty, Empty> UnknownMethod = new(MethodType.Unary, PluginMethods.ServiceName, "NoSuchMethodForConformance", Empty.Parser, Empty.Parser);
+    private static readonly Marshaller<Empty> EmptyMarshaller = Marshallers.Create(message => message.ToByteArray(), Empty.Parser.ParseFrom);
+    private static readonly Method<Empty, Empty> UnknownMethod =
+        new(MethodType.Unary, Plugin.Descriptor.FullName, "NoSuchMethodForConformance", EmptyMarshaller, EmptyMarshaller);
 
     private readonly RpcPluginOptions _options;
     private readonly ILogger _logger;
@@ -163,9 +164,9 @@ public sealed class PluginConformance
         }
     }
 
-    private async Task<string> HealthAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    private async Task<string> HealthAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
-        var health = new HealthClient(invoker);
+        var health = new Health.HealthClient(invoker);
         var server = await health.CheckAsync(new HealthCheckRequest(), Call(cancellationToken)).ConfigureAwait(false);
         if (server.Status != HealthCheckResponse.Types.ServingStatus.Serving)
         {
@@ -183,18 +184,18 @@ public sealed class PluginConformance
         }
     }
 
-    private async Task<string> InitAsync(IRpcCallInvoker invoker, PluginManifest manifest, JsonObject configuration, CancellationToken cancellationToken)
+    private async Task<string> InitAsync(CallInvoker invoker, PluginManifest manifest, JsonObject configuration, CancellationToken cancellationToken)
     {
-        var response = await new PluginClient(invoker).InitAsync(
+        var response = await new Plugin.PluginClient(invoker).InitAsync(
             new InitRequest { PluginId = manifest.Id, Version = manifest.Version.ToNormalizedString(), Configuration = StructJson.ToStruct(configuration) },
             Call(cancellationToken)).ConfigureAwait(false);
         var metadata = StructJson.ToJsonObject(response.Metadata);
         return metadata.Count == 0 ? "initialized, no metadata" : $"initialized, metadata {metadata.ToJsonString()}";
     }
 
-    private async Task<string> VerifyAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    private async Task<string> VerifyAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
-        var response = await new PluginClient(invoker).VerifyAsync(new VerifyRequest(), Call(cancellationToken)).ConfigureAwait(false);
+        var response = await new Plugin.PluginClient(invoker).VerifyAsync(new VerifyRequest(), Call(cancellationToken)).ConfigureAwait(false);
         if (!response.Ready)
         {
             throw new ConformanceFailure(string.IsNullOrWhiteSpace(response.Reason)
@@ -205,11 +206,11 @@ public sealed class PluginConformance
         return "ready with the sample configuration";
     }
 
-    private async Task<string> UnknownMethodAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    private async Task<string> UnknownMethodAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
         try
         {
-            await invoker.UnaryAsync(UnknownMethod, new Empty(), Call(cancellationToken)).ConfigureAwait(false);
+            await invoker.AsyncUnaryCall(UnknownMethod, null, Call(cancellationToken), new Empty()).ResponseAsync.ConfigureAwait(false);
             throw new ConformanceFailure($"{UnknownMethod.FullName} answered OK; a method the plugin does not have must fail with UNIMPLEMENTED");
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
@@ -218,13 +219,13 @@ public sealed class PluginConformance
         }
     }
 
-    private async Task<string> DeadlineAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    private async Task<string> DeadlineAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
         // A deadline too short for any real answer: the call must end at once, not wait for the plugin.
         try
         {
-            await new PluginClient(invoker).VerifyAsync(new VerifyRequest(), new CallOptions(deadline: DateTime.UtcNow.AddTicks(1), cancellationToken: cancellationToken))
-                .WaitAsync(_options.HealthCheckTimeout, cancellationToken).ConfigureAwait(false);
+            await new Plugin.PluginClient(invoker).VerifyAsync(new VerifyRequest(), new CallOptions(deadline: DateTime.UtcNow.AddTicks(1), cancellationToken: cancellationToken))
+                .ResponseAsync.WaitAsync(_options.HealthCheckTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
         {
@@ -235,7 +236,7 @@ public sealed class PluginConformance
             throw new ConformanceFailure($"a call with an expired deadline was still running after {_options.HealthCheckTimeout.TotalSeconds:0.#} s");
         }
 
-        var after = await new HealthClient(invoker).CheckAsync(new HealthCheckRequest(), Call(cancellationToken)).ConfigureAwait(false);
+        var after = await new Health.HealthClient(invoker).CheckAsync(new HealthCheckRequest(), Call(cancellationToken)).ConfigureAwait(false);
         return after.Status == HealthCheckResponse.Types.ServingStatus.Serving
             ? "a call past its deadline ends with DEADLINE_EXCEEDED and the plugin keeps serving"
             : throw new ConformanceFailure($"after a call past its deadline, Check(\"\") answered {after.Status}");
@@ -252,7 +253,7 @@ public sealed class PluginConformance
         string? shutdownProblem = null;
         try
         {
-            await new PluginClient(connection.CallInvoker).ShutdownAsync(new ShutdownRequest(), Call(cancellationToken)).ConfigureAwait(false);
+            await new Plugin.PluginClient(connection.CallInvoker).ShutdownAsync(new ShutdownRequest(), Call(cancellationToken)).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {

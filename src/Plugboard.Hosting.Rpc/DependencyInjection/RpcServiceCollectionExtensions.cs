@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plugboard.Hosting;
 using Plugboard.Hosting.Rpc;
 using Plugboard.Hosting.Rpc.Runtimes;
-using Plugboard.Rpc;
+using Grpc.Core;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -23,11 +23,12 @@ public static class RpcServiceCollectionExtensions
 
     /// <summary>
     /// Declares <typeparamref name="TContract"/> (as <see cref="PlugboardBuilder.AddContract{TContract}"/> does) and lets
-    /// out-of-process plugins serve it: <paramref name="createClient"/> makes the client that implements the interface
-    /// over gRPC, e.g. <c>.AddRpcContract&lt;IDataSource&gt;(invoker =&gt; new DataSourceRpcClient(invoker))</c>. Adds the
-    /// process and endpoint runtimes when they are not there yet.
+    /// out-of-process plugins serve it: <paramref name="createClient"/> makes the adapter that implements the interface
+    /// over the contract's generated gRPC client (see <see cref="RpcContractAdapter"/>), e.g.
+    /// <c>.AddRpcContract&lt;IDataSource&gt;(invoker =&gt; new DataSourceRpcClient(invoker))</c>. Adds the process and
+    /// endpoint runtimes when they are not there yet.
     /// </summary>
-    public static PlugboardBuilder AddRpcContract<TContract>(this PlugboardBuilder builder, Func<IRpcCallInvoker, TContract> createClient)
+    public static PlugboardBuilder AddRpcContract<TContract>(this PlugboardBuilder builder, Func<CallInvoker, TContract> createClient)
         where TContract : class
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -24,14 +24,17 @@ public sealed class PluginProcess : IAsyncDisposable
     private Task? _stdoutPump;
     private int _disposed;
 
-    private PluginProcess(Process process, string pluginId, ILogger logger, int stderrLines, string? socketDirectory)
+    private readonly TimeProvider _time;
+
+    private PluginProcess(Process process, string pluginId, ILogger logger, int stderrLines, string? socketDirectory, TimeProvider time)
     {
+        _time = time;
         _process = process;
         _pluginId = pluginId;
         _logger = logger;
         _socketDirectory = socketDirectory;
         _stderr = new StderrTail(stderrLines);
-        StartedAt = DateTimeOffset.UtcNow;
+        StartedAt = time.GetUtcNow();
         Exited = WaitForExitAsync();
         _stderrPump = PumpStderrAsync();
     }
@@ -58,9 +61,18 @@ public sealed class PluginProcess : IAsyncDisposable
     /// Starts <paramref name="command"/> in <paramref name="directory"/> and waits for its handshake line.
     /// </summary>
     /// <exception cref="PluginStartException">The process could not start, exited first, timed out, or answered what the host does not speak.</exception>
-    public static async Task<PluginProcess> StartAsync(
+    public static Task<PluginProcess> StartAsync(
         string pluginId, PluginCommand command, string directory, RpcPluginOptions options, string? clientCertificatePem, ILogger logger, CancellationToken cancellationToken)
+        => StartAsync(pluginId, command, directory, options, clientCertificatePem, logger, TimeProvider.System, cancellationToken);
+
+    /// <summary>
+    /// Starts <paramref name="command"/> in <paramref name="directory"/> and waits for its handshake line, timing the start with <paramref name="time"/>.
+    /// </summary>
+    /// <exception cref="PluginStartException">The process could not start, exited first, timed out, or answered what the host does not speak.</exception>
+    public static async Task<PluginProcess> StartAsync(
+        string pluginId, PluginCommand command, string directory, RpcPluginOptions options, string? clientCertificatePem, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(options);
         var socketDirectory = options.Transport == PluginTransport.UnixSocket
@@ -119,7 +131,7 @@ public sealed class PluginProcess : IAsyncDisposable
                 $"{pluginId}: could not start '{command}' in {directory}: {ex.Message}. Check the manifest's entry and that the program is installed (and executable).", ex);
         }
 
-        var plugin = new PluginProcess(process, pluginId, logger, options.StderrLinesKept, socketDirectory);
+        var plugin = new PluginProcess(process, pluginId, logger, options.StderrLinesKept, socketDirectory, time);
         RunningPlugins.Add(plugin);
         try
         {
@@ -192,7 +204,7 @@ public sealed class PluginProcess : IAsyncDisposable
         }
 
         await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        await Task.WhenAny(Task.WhenAll(_stderrPump, _stdoutPump ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(_stderrPump, _stdoutPump ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2), _time)).ConfigureAwait(false);
         _process.Dispose();
         DeleteDirectory(_socketDirectory);
     }
@@ -205,8 +217,8 @@ public sealed class PluginProcess : IAsyncDisposable
 
     private async Task<PluginAnswer> ReadHandshakeAsync(PluginCommand command, RpcPluginOptions options, bool expectCertificate, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.StartTimeout);
+        using var startTimeout = new CancellationTokenSource(options.StartTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, startTimeout.Token);
         var noise = 0;
         while (true)
         {
@@ -226,7 +238,7 @@ public sealed class PluginProcess : IAsyncDisposable
             if (line is null)
             {
                 await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+                await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2), _time)).ConfigureAwait(false);
                 throw new PluginStartException(
                     $"{_pluginId}: '{command}' {ExitSummary()} before its handshake. Run it by hand with {PluginHandshake.MagicCookieKey}={PluginHandshake.MagicCookieValue} set to see why.{StderrSuffix()}");
             }
@@ -318,7 +330,7 @@ public sealed class PluginProcess : IAsyncDisposable
 
     private async Task<bool> ExitsWithinAsync(TimeSpan timeout)
     {
-        await Task.WhenAny(Exited, Task.Delay(timeout)).ConfigureAwait(false);
+        await Task.WhenAny(Exited, Task.Delay(timeout, _time)).ConfigureAwait(false);
         return Exited.IsCompleted;
     }
 
