@@ -15,7 +15,7 @@ int Option(string name, int fallback)
 switch (scenario)
 {
     case "rpc":
-        await RpcScenario.RunAsync(work, Path.GetFullPath(Path.Combine(work, "..", "..")), Option("calls", 20000));
+        await RpcScenario.RunAsync(work, Path.GetFullPath(Path.Combine(work, "..", "..")), Option("calls", 20000), Option("starts", 5));
         return 0;
     case "sync":
         await SyncScenario.RunAsync(work, Option("packages", 500));

@@ -28,7 +28,7 @@ internal static class RpcScenario
 {
     private const string Name = "rpc";
 
-    public static async Task RunAsync(string workDirectory, string repository, int calls)
+    public static async Task RunAsync(string workDirectory, string repository, int calls, int starts)
     {
         var root = Path.Combine(workDirectory, "rpc");
         Directory.CreateDirectory(root);
@@ -45,16 +45,20 @@ internal static class RpcScenario
         await using var udsPlugin = await ConnectAsync("unix://" + socket);
         await using var tcpPlugin = await ConnectAsync($"http://127.0.0.1:{port}");
         var uds = new Echo.EchoClient(udsPlugin.CallInvoker);
+        // The same channel without the host's interceptors: what they cost.
+        using var bareChannel = Plugboard.Hosting.Rpc.Channels.PluginChannel.ForAddress("unix://" + socket, new Plugboard.Hosting.Rpc.Channels.PluginChannelSettings());
+        var bare = new Echo.EchoClient(bareChannel.Invoker);
         var tcp = new Echo.EchoClient(tcpPlugin.CallInvoker);
         var bytes = payload.ToByteArray();
 
-        List<double> floorSamples = [], udsSamples = [], tcpSamples = [];
+        List<double> floorSamples = [], udsSamples = [], tcpSamples = [], bareSamples = [];
         const int rounds = 5;
         for (var round = 0; round < rounds; round++)
         {
             floorSamples.AddRange(await LatencyAsync(async () => StringValue.Parser.ParseFrom(await floor.EchoAsync(bytes)), calls / rounds));
             udsSamples.AddRange(await LatencyAsync(() => uds.EchoAsync(payload).ResponseAsync, calls / rounds));
             tcpSamples.AddRange(await LatencyAsync(() => tcp.EchoAsync(payload).ResponseAsync, calls / rounds));
+            bareSamples.AddRange(await LatencyAsync(() => bare.EchoAsync(payload).ResponseAsync, calls / rounds));
         }
 
         var floorP50 = Figure.Percentile(floorSamples, 50);
@@ -64,6 +68,7 @@ internal static class RpcScenario
         Figure.Print(Name, "rpc_uds_p50_us", udsP50, "us");
         Figure.Print(Name, "rpc_uds_p99_us", Figure.Percentile(udsSamples, 99), "us");
         Figure.Print(Name, "rpc_tcp_p50_us", Figure.Percentile(tcpSamples, 50), "us");
+        Figure.Print(Name, "rpc_uds_bare_channel_p50_us", Figure.Percentile(bareSamples, 50), "us");
         Figure.Print(Name, "rpc_overhead_ratio", udsP50 / floorP50, "ratio");
         Figure.Print(Name, "rpc_calls_per_s_c16", await ThroughputAsync(uds, payload, 16, calls * 2), "calls/s");
 
@@ -82,7 +87,10 @@ internal static class RpcScenario
         }, Math.Max(100, calls / 100));
         Figure.Print(Name, "inproc_p50_us", Figure.Percentile(local, 50) / 1000, "us");
 
-        await ProcessStart.RunAsync(root, repository, rounds: 5);
+        if (starts > 0)
+        {
+            await ProcessStart.RunAsync(root, repository, rounds: starts);
+        }
     }
 
     // What a host holds for an endpoint plugin: calls go through its interceptors (plugin id, logging and metrics,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
@@ -65,6 +66,8 @@ public static class PluginServer
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         using var certificate = listen is null && handshake.ClientCertificatePem is not null ? ServerCertificate.Create() : null;
         using var hostCertificate = certificate is null ? null : X509Certificate2.CreateFromPem(handshake.ClientCertificatePem!);
 
@@ -188,15 +191,17 @@ public static class PluginServer
     private static WebApplication Build(
         RpcEndpoint endpoint, Action<PluginServerBuilder> configure, X509Certificate2? certificate, X509Certificate2? hostCertificate, CancellationToken stopping)
     {
-        // The slim builder: no configuration files, no IIS, no HTTPS configuration unless asked — less to load before the handshake.
-        var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // The empty builder with Kestrel's core and routing's core only: no configuration sources, no default logging, no
+        // console lifetime (the SDK handles SIGTERM itself) — less to load and run before the handshake.
+        var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        web.WebHost.UseKestrelCore();
+        web.Services.AddRoutingCore();
 
         // stdout carries the handshake: every log line goes to stderr, in the hclog JSON the host reads levels from.
         web.Logging.ClearProviders();
         web.Logging.AddProvider(new StderrJsonLoggerProvider());
         web.Logging.SetMinimumLevel(LogLevel.Information);
         web.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        web.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         if (certificate is not null)
         {
             web.WebHost.UseKestrelHttpsConfiguration();

@@ -43,12 +43,11 @@ internal sealed class PluginIdInterceptor(string pluginId) : Interceptor
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, BlockingUnaryCallContinuation<TRequest, TResponse> continuation) =>
         continuation(request, Named(context));
 
-    private ClientInterceptorContext<TRequest, TResponse> Named<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
-        where TRequest : class
-        where TResponse : class
+    /// <summary>The headers of a call with the plugin id set (copied: the caller's metadata is never changed).</summary>
+    internal static Metadata WithPluginId(Metadata? given, string pluginId)
     {
         var headers = new Metadata();
-        if (context.Options.Headers is { } given)
+        if (given is not null)
         {
             foreach (var entry in given)
             {
@@ -60,6 +59,11 @@ internal sealed class PluginIdInterceptor(string pluginId) : Interceptor
         }
 
         headers.Add(PluginCallHeaders.PluginId, pluginId);
-        return new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithHeaders(headers));
+        return headers;
     }
+
+    private ClientInterceptorContext<TRequest, TResponse> Named<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
+        where TRequest : class
+        where TResponse : class =>
+        new(context.Method, context.Host, context.Options.WithHeaders(WithPluginId(context.Options.Headers, pluginId)));
 }

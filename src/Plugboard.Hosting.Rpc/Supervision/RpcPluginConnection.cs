@@ -34,15 +34,14 @@ public abstract class RpcPluginConnection : IAsyncDisposable
         Logger = logger ?? throw new ArgumentNullException(nameof(logger));
         Time = timeProvider ?? TimeProvider.System;
 
-        // Outermost first: name the plugin, the application's interceptors, logging and metrics, then deadline and fail-fast.
+        // Outermost first: the plugin id, the application's interceptors (which see it), then the host's rules (deadline,
+        // fail-fast, logging and metrics) in one interceptor, then the current process's channel.
         CallInvoker invoker = new CurrentChannelInvoker(this);
-        invoker = invoker.Intercept(new FailFastInterceptor(this), new CallTelemetryInterceptor(pluginId, logger, Time));
-        if (options.Interceptors.Count > 0)
-        {
-            invoker = invoker.Intercept([.. options.Interceptors]);
-        }
-
-        CallInvoker = invoker.Intercept(new PluginIdInterceptor(pluginId));
+        var applicationInterceptors = options.Interceptors.Count > 0;
+        invoker = invoker.Intercept(new PluginCallInterceptor(this, logger, Time, addPluginId: !applicationInterceptors));
+        CallInvoker = applicationInterceptors
+            ? invoker.Intercept([.. options.Interceptors]).Intercept(new PluginIdInterceptor(pluginId))
+            : invoker;
     }
 
     /// <summary>The plugin id.</summary>
