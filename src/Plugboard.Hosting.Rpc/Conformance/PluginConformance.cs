@@ -31,14 +31,17 @@ public sealed class PluginConformance
 
     private readonly RpcPluginOptions _options;
     private readonly ILogger _logger;
+    private readonly bool _strict;
 
     /// <summary>Creates the checker.</summary>
     /// <param name="options">How to run the plugin; defaults as a host's.</param>
     /// <param name="logger">Where the plugin's own output and the host's notes go.</param>
-    public PluginConformance(RpcPluginOptions? options = null, ILogger? logger = null)
+    /// <param name="strict">Fail, rather than warn about, what the host tolerates but the protocol forbids (stdout lines before the handshake).</param>
+    public PluginConformance(RpcPluginOptions? options = null, ILogger? logger = null, bool strict = false)
     {
         _options = options ?? new RpcPluginOptions();
         _logger = logger ?? NullLogger.Instance;
+        _strict = strict;
     }
 
     /// <summary>Runs every check on the plugin in <paramref name="pluginDirectory"/>.</summary>
@@ -72,6 +75,11 @@ public sealed class PluginConformance
 
         checks.Add(new("manifest", true, $"{manifest.Id} {manifest.Version.ToNormalizedString()}, runtime {manifest.Runtime.ToString().ToLowerInvariant()}, entry '{manifest.ResolveEntry()}'"));
         var configuration = await SampleConfigurationAsync(manifest, directory, sampleConfiguration, checks, cancellationToken).ConfigureAwait(false);
+        if (checks.Any(c => c.Name == "sample configuration" && !c.Passed))
+        {
+            // Init with a configuration the host would refuse proves nothing: stop here.
+            return new ConformanceReport(id, directory, checks);
+        }
 
         RpcPluginConnection connection;
         try
@@ -90,6 +98,15 @@ public sealed class PluginConformance
         try
         {
             checks.Add(new("handshake", true, $"listens on {connection.Address}"));
+            if (connection is ProcessPluginConnection { NoiseLineCount: > 0 } noisy)
+            {
+                var what = $"printed {noisy.NoiseLineCount} line(s) on stdout before its handshake line (first: '{noisy.NoiseBeforeHandshake[0]}'); " +
+                    "the protocol says a plugin MUST NOT — log on stderr. The host skips up to MaxNoiseLines of them";
+                checks.Add(_strict
+                    ? new("stdout before the handshake", false, what)
+                    : new("stdout before the handshake", true, $"WARNING: {what}; plugboard test --strict fails this"));
+            }
+
             var invoker = connection.CallInvoker;
             checks.Add(await CheckAsync("health", () => HealthAsync(invoker, cancellationToken)).ConfigureAwait(false));
             checks.Add(await CheckAsync("init", () => InitAsync(invoker, manifest, configuration, cancellationToken)).ConfigureAwait(false));

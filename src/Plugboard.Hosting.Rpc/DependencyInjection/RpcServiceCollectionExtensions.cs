@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Plugboard.Hosting;
 using Plugboard.Hosting.Rpc;
+using Plugboard.Hosting.Rpc.Configuration;
 using Plugboard.Hosting.Rpc.Runtimes;
 using Grpc.Core;
 
@@ -19,6 +22,21 @@ public static class RpcServiceCollectionExtensions
         var added = builder.Services.Any(d => d.ServiceType == typeof(ProcessPluginRuntime));
         builder.Services.AddPlugboardRpc(configure);
         return added ? builder : builder.AddRuntime<ProcessPluginRuntime>().AddRuntime<EndpointPluginRuntime>();
+    }
+
+    /// <summary>
+    /// Adds the runtimes (as <see cref="AddRpcRuntimes(PlugboardBuilder, Action{RpcPluginOptions}?)"/>) with their options read from
+    /// <paramref name="configuration"/>, e.g. the <c>Plugboard:Rpc</c> section: its keys are <see cref="RpcPluginOptions"/>'s
+    /// property names and set every plugin's defaults (<c>CallTimeout</c>, <c>RestartDelay</c>, <c>MaxRestartDelay</c>,
+    /// <c>RestartJitter</c>, <c>HealthCheckInterval</c>, <c>Transport</c>, <c>AutoMutualTls</c>, …); <c>Plugins:&lt;id&gt;</c>
+    /// under it sets one plugin's. Invalid values fail at start, naming the plugin and the key.
+    /// </summary>
+    public static PlugboardBuilder AddRpcRuntimes(this PlugboardBuilder builder, IConfiguration configuration, Action<RpcPluginOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddSingleton<IConfigureOptions<RpcPluginOptions>>(new RpcPluginOptionsConfiguration(configuration));
+        return builder.AddRpcRuntimes(configure);
     }
 
     /// <summary>
@@ -50,6 +68,8 @@ public static class RpcServiceCollectionExtensions
             services.ConfigureAll(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RpcPluginOptions>, RpcPluginOptionsValidation>());
+        services.AddOptions<RpcPluginOptions>().ValidateOnStart();
         services.TryAddSingleton<ProcessPluginRuntime>();
         services.TryAddSingleton<EndpointPluginRuntime>();
         return services;

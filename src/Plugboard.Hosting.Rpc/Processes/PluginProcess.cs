@@ -25,6 +25,7 @@ public sealed class PluginProcess : IAsyncDisposable
     private int _disposed;
 
     private readonly TimeProvider _time;
+    private readonly List<string> _noise = [];
 
     private PluginProcess(Process process, string pluginId, ILogger logger, int stderrLines, string? socketDirectory, TimeProvider time)
     {
@@ -41,6 +42,12 @@ public sealed class PluginProcess : IAsyncDisposable
 
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
+
+    /// <summary>The stdout lines the plugin printed before its handshake line (the protocol says it must print none), the first few kept.</summary>
+    public IReadOnlyList<string> NoiseBeforeHandshake => _noise;
+
+    /// <summary>How many stdout lines the plugin printed before its handshake line.</summary>
+    public int NoiseLineCount { get; private set; }
 
     /// <summary>What the plugin answered in its handshake.</summary>
     public PluginAnswer Handshake { get; private set; } = null!;
@@ -253,6 +260,12 @@ public sealed class PluginProcess : IAsyncDisposable
                 }
 
                 _logger.LogWarning("Plugin {PluginId}: ignoring stdout line before the handshake ({Problem}): {Line}", _pluginId, problem, Shorten(line));
+                NoiseLineCount = noise;
+                if (_noise.Count < 5)
+                {
+                    _noise.Add(Shorten(line));
+                }
+
                 continue;
             }
 

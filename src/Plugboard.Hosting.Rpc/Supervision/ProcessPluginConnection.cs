@@ -49,6 +49,15 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
     /// <summary>How many times the process was restarted after a crash.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
 
+    /// <summary>
+    /// The stdout lines the first process printed before its handshake line (a protocol violation the host tolerates up
+    /// to <see cref="RpcPluginOptions.MaxNoiseLines"/>), the first few of <see cref="NoiseLineCount"/>.
+    /// </summary>
+    public IReadOnlyList<string> NoiseBeforeHandshake { get; private set; } = [];
+
+    /// <summary>How many stdout lines the first process printed before its handshake line.</summary>
+    public int NoiseLineCount { get; private set; }
+
     /// <summary>What it took to stop the process at <see cref="StopAsync"/>; null before.</summary>
     public PluginStopOutcome? StopOutcome { get; private set; }
 
@@ -65,6 +74,8 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
 
         var (process, channel) = await LaunchAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _process, process);
+        NoiseBeforeHandshake = process.NoiseBeforeHandshake;
+        NoiseLineCount = process.NoiseLineCount;
         Publish(channel, RpcPluginState.Serving, null);
         _supervision = Task.Run(() => SuperviseAsync(process, channel, _stopping.Token), CancellationToken.None);
     }
