@@ -548,7 +548,10 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
     {
         var id = entry.Id;
         var logger = new PluginScopedLogger(_loggerFactory.CreateLogger($"Plugboard.Plugins.{id}"), id, version);
+        // Owned by the generation once activation succeeds (disposed at its retirement), else released below.
+#pragma warning disable CA2000
         var stopping = new CancellationTokenSource();
+#pragma warning restore CA2000
         LoadedPlugin? loaded = null;
         try
         {

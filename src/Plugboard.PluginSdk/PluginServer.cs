@@ -199,7 +199,7 @@ public static class PluginServer
 
         // stdout carries the handshake: every log line goes to stderr, in the hclog JSON the host reads levels from.
         web.Logging.ClearProviders();
-        web.Logging.AddProvider(new StderrJsonLoggerProvider());
+        web.Services.AddSingleton<ILoggerProvider, StderrJsonLoggerProvider>();
         web.Logging.SetMinimumLevel(LogLevel.Information);
         web.Logging.AddFilter("Microsoft", LogLevel.Warning);
         if (certificate is not null)

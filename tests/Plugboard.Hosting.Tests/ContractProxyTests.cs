@@ -360,7 +360,9 @@ public sealed class ContractProxyTests
                     release.Wait();
                 });
             },
-            TaskCreationOptions.LongRunning);
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
         entered.Wait();
 
         var unloading = bench.Host.UnloadAsync(WorkbenchHost.Id);
@@ -647,7 +649,9 @@ public sealed class ContractProxyTests
                     }
                 }
             },
-            TaskCreationOptions.LongRunning)).ToList();
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToList();
         var disposedBefore = Volatile.Read(ref Tally.Disposed);
 
         for (var reload = 0; reload < 20; reload++)

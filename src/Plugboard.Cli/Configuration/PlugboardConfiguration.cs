@@ -89,7 +89,7 @@ internal sealed class PlugboardConfiguration
             }
             else
             {
-                builder.AddJsonFile(new Microsoft.Extensions.FileProviders.PhysicalFileProvider(directory), name, optional: false, reloadOnChange: false);
+                builder.AddJsonFile(Path.Combine(directory, name), optional: false, reloadOnChange: false);
             }
         }
 

@@ -81,6 +81,8 @@ public sealed class PluginConformance
             return new ConformanceReport(id, directory, checks);
         }
 
+        // Disposed below once started; a connection whose start failed has stopped what it started.
+#pragma warning disable CA2000
         RpcPluginConnection connection;
         try
         {
@@ -89,6 +91,7 @@ public sealed class PluginConformance
                 : new EndpointPluginConnection(id, _options.EndpointAddress ?? manifest.ResolveEntry() ?? string.Empty, _options, _logger);
             await connection.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+#pragma warning restore CA2000
         catch (Exception ex) when (ex is PluginStartException or FormatException)
         {
             checks.Add(new("handshake", false, ex.Message));

@@ -211,7 +211,7 @@ public sealed class PluginProcess : IAsyncDisposable
         }
 
         await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        await Task.WhenAny(Task.WhenAll(_stderrPump, _stdoutPump ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2), _time)).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(_stderrPump, _stdoutPump ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false);
         _process.Dispose();
         DeleteDirectory(_socketDirectory);
     }
@@ -245,7 +245,7 @@ public sealed class PluginProcess : IAsyncDisposable
             if (line is null)
             {
                 await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2), _time)).ConfigureAwait(false);
+                await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false);
                 throw new PluginStartException(
                     $"{_pluginId}: '{command}' {ExitSummary()} before its handshake. Run it by hand with {PluginHandshake.MagicCookieKey}={PluginHandshake.MagicCookieValue} set to see why.{StderrSuffix()}");
             }
@@ -343,7 +343,7 @@ public sealed class PluginProcess : IAsyncDisposable
 
     private async Task<bool> ExitsWithinAsync(TimeSpan timeout)
     {
-        await Task.WhenAny(Exited, Task.Delay(timeout, _time)).ConfigureAwait(false);
+        await Task.WhenAny(Exited, Task.Delay(timeout, _time, CancellationToken.None)).ConfigureAwait(false);
         return Exited.IsCompleted;
     }
 

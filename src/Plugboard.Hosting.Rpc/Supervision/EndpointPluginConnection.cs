@@ -67,34 +67,35 @@ public sealed class EndpointPluginConnection : RpcPluginConnection
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var channel = PluginChannel.ForAddress(ChannelAddress, CreateChannelSettings());
-        using var deadline = new CancellationTokenSource(Options.StartTimeout, Time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        HealthProblem? problem;
-        while (true)
+        PluginChannel? channel = PluginChannel.ForAddress(ChannelAddress, CreateChannelSettings());
+        try
         {
-            problem = await CheckHealthAsync(channel.Invoker, timeout.Token).ConfigureAwait(false);
-            if (problem is null)
+            using var deadline = new CancellationTokenSource(Options.StartTimeout, Time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            while (await CheckHealthAsync(channel.Invoker, timeout.Token).ConfigureAwait(false) is { } problem)
             {
-                break;
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), Time, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new PluginStartException(
+                        $"{PluginId}: the endpoint {ChannelAddress} did not answer its health check within {Options.StartTimeout.TotalSeconds:0.#} s ({problem.Message}). " +
+                        "Check the service runs and serves grpc.health.v1.Health, and the address in the manifest's entry or RpcPluginOptions.EndpointAddress.");
+                }
             }
 
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), Time, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                channel.Dispose();
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new PluginStartException(
-                    $"{PluginId}: the endpoint {ChannelAddress} did not answer its health check within {Options.StartTimeout.TotalSeconds:0.#} s ({problem.Message}). " +
-                    "Check the service runs and serves grpc.health.v1.Health, and the address in the manifest's entry or RpcPluginOptions.EndpointAddress.");
-            }
+            var invoker = channel.Invoker;
+            Publish(channel, RpcPluginState.Serving, null);
+            channel = null; // the connection owns it now
+            _health = Task.Run(() => RunHealthChecksAsync(invoker, OnUnhealthy, _stopping.Token), CancellationToken.None);
         }
-
-        Publish(channel, RpcPluginState.Serving, null);
-        _health = Task.Run(() => RunHealthChecksAsync(channel.Invoker, OnUnhealthy, _stopping.Token), CancellationToken.None);
+        finally
+        {
+            channel?.Dispose();
+        }
     }
 
     /// <inheritdoc />

@@ -363,7 +363,7 @@ internal sealed class PackageArchiveReader : IDisposable
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            await using var source = entry.Open();
+            await using var source = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 int read;

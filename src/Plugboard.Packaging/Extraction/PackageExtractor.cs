@@ -54,7 +54,10 @@ public static class PackageExtractor
                 {
                     var destination = DestinationPath(staging, file.Path, package);
                     Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+// await using disposes it on every path; CA2000 misreads the flow here.
+#pragma warning disable CA2000
                     await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+#pragma warning restore CA2000
                     {
                         await reader.CopyFileAsync(file, output, cancellationToken).ConfigureAwait(false);
                     }

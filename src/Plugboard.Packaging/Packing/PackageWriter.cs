@@ -82,7 +82,10 @@ public static class PackageWriter
             }
 
             var expected = contents.Find(path)!;
+// await using disposes it on every path; CA2000 misreads the flow here.
+#pragma warning disable CA2000
             await using var stream = OpenForRead(fullPaths[path]);
+#pragma warning restore CA2000
             var (size, sha256) = await zip.AddAsync(path, stream, expected.Executable, expected.Size, cancellationToken).ConfigureAwait(false);
             if (size != expected.Size || sha256 != expected.Sha256)
             {

@@ -27,7 +27,12 @@ public static class CertificateTrust
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        var leaf = certificate as X509Certificate2 ?? new X509Certificate2(certificate);
-        return chain.Build(leaf);
+        if (certificate is X509Certificate2 given)
+        {
+            return chain.Build(given);
+        }
+
+        using var copy = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(copy);
     }
 }

@@ -60,6 +60,8 @@ public class S3ClientFactory
     {
         public override HttpClient CreateHttpClient(IClientConfig clientConfig)
         {
+            // Owned by the HttpClient built from it (disposeHandler), which the caller disposes.
+#pragma warning disable CA2000
             var handler = new SocketsHttpHandler
             {
                 AutomaticDecompression = DecompressionMethods.None,
@@ -67,6 +69,7 @@ public class S3ClientFactory
                 ConnectTimeout = TimeSpan.FromSeconds(30),
                 AllowAutoRedirect = false,
             };
+#pragma warning restore CA2000
             if (!string.IsNullOrWhiteSpace(options.CaBundle))
             {
                 var bundle = CaBundle.Load(options.CaBundle, options.Owner);

@@ -15,7 +15,9 @@ internal static class AtomicFile
             {
                 await write(stream, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+#pragma warning disable CA1849 // fsync has no asynchronous form
                 stream.Flush(flushToDisk: true);
+#pragma warning restore CA1849
             }
 
             File.Move(temp, full, overwrite: true);

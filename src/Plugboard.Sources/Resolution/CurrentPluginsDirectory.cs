@@ -13,6 +13,8 @@ namespace Plugboard.Sources.Resolution;
 /// A replaced folder is renamed aside inside the folder under a hidden name (<c>.retired-…</c>, which hosts skip) and
 /// deleted there.
 /// </summary>
+// The SemaphoreSlim never allocates a wait handle (AvailableWaitHandle is not read), so there is nothing to dispose.
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "SemaphoreSlim without a wait handle holds no unmanaged resource.")]
 public sealed class CurrentPluginsDirectory
 {
     // Hidden, so hosts skip it; the prefix also lets an update clear what an interrupted one left.

@@ -75,12 +75,12 @@ internal static class GitBlobWriter
                 var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
                 if (newline >= 0)
                 {
-                    line.Write(_buffer, _start, newline - _start);
+                    line.Write(_buffer.AsSpan(_start, newline - _start));
                     _start = newline + 1;
                     return Encoding.UTF8.GetString(line.ToArray());
                 }
 
-                line.Write(_buffer, _start, _end - _start);
+                line.Write(_buffer.AsSpan(_start, _end - _start));
                 _start = _end;
             }
         }

@@ -219,12 +219,15 @@ public sealed class HttpSource : IPluginSource, IDisposable
 
     private HttpClient CreateClient()
     {
+        // Owned by the HttpClient built from it (disposeHandler), which the caller disposes.
+#pragma warning disable CA2000
         var handler = new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.All,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(30),
         };
+#pragma warning restore CA2000
         if (!string.IsNullOrWhiteSpace(_options.CaBundle))
         {
             var bundle = CaBundle.Load(_options.CaBundle, Name);
