@@ -3,24 +3,32 @@ using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Plugboard.Bench.Protos;
+using Plugboard.Hosting.Rpc;
+using Plugboard.Hosting.Rpc.Supervision;
+using Plugboard.PluginSdk;
 using Plugboard.Rpc;
-using Plugboard.Rpc.Client;
-using Plugboard.Rpc.Server;
 
 namespace Plugboard.Bench;
 
 /// <summary>
-/// The cost of a gRPC call to an out-of-process plugin against its floor on this machine: a raw HTTP/2
-/// echo on the same Kestrel, called by the same SocketsHttpHandler, over the same unix socket.
+/// The cost of a gRPC call to an out-of-process plugin against its floor on this machine: the plugin SDK's server
+/// (Grpc.AspNetCore on Kestrel) called through a host's plugin connection (Grpc.Net.Client with the host's
+/// interceptors), against a raw HTTP/2 echo on the same Kestrel settings, sent by a SocketsHttpHandler set up as the
+/// host's, over the same kind of unix socket.
 /// </summary>
 internal static class RpcScenario
 {
     private const string Name = "rpc";
-    private static readonly Method<StringValue, StringValue> Echo =
-        new(MethodType.Unary, "bench.v1.Echo", "Echo", StringValue.Parser, StringValue.Parser);
 
-    public static async Task RunAsync(string workDirectory, string repository, int calls)
+    public static async Task RunAsync(string workDirectory, string repository, int calls, int starts)
     {
         var root = Path.Combine(workDirectory, "rpc");
         Directory.CreateDirectory(root);
@@ -31,19 +39,26 @@ internal static class RpcScenario
         await using var floor = await RawEcho.StartAsync(Path.Combine(root, "floor.sock"));
         var socket = Path.Combine(root, "echo.sock");
         File.Delete(socket);
-        await using var udsServer = await RpcServer.StartAsync(new RpcServerOptions { UnixSocketPath = socket }, s => s.AddUnary(Echo, (request, _) => Task.FromResult(request)));
-        await using var tcpServer = await RpcServer.StartAsync(new RpcServerOptions { TcpPort = 0 }, s => s.AddUnary(Echo, (request, _) => Task.FromResult(request)));
-        using var uds = RpcChannel.ForEndpoint(udsServer.Endpoint);
-        using var tcp = RpcChannel.ForEndpoint(tcpServer.Endpoint);
+        await using var udsServer = await PluginServer.StartAsync(RpcEndpoint.Unix(socket), b => b.AddGrpcService<EchoService>(), null, null, CancellationToken.None);
+        var port = FreePort();
+        await using var tcpServer = await PluginServer.StartAsync(RpcEndpoint.Tcp(new IPEndPoint(IPAddress.Loopback, port)), b => b.AddGrpcService<EchoService>(), null, null, CancellationToken.None);
+        await using var udsPlugin = await ConnectAsync("unix://" + socket);
+        await using var tcpPlugin = await ConnectAsync($"http://127.0.0.1:{port}");
+        var uds = new Echo.EchoClient(udsPlugin.CallInvoker);
+        // The same channel without the host's interceptors: what they cost.
+        using var bareChannel = Plugboard.Hosting.Rpc.Channels.PluginChannel.ForAddress("unix://" + socket, new Plugboard.Hosting.Rpc.Channels.PluginChannelSettings());
+        var bare = new Echo.EchoClient(bareChannel.Invoker);
+        var tcp = new Echo.EchoClient(tcpPlugin.CallInvoker);
         var bytes = payload.ToByteArray();
 
-        List<double> floorSamples = [], udsSamples = [], tcpSamples = [];
+        List<double> floorSamples = [], udsSamples = [], tcpSamples = [], bareSamples = [];
         const int rounds = 5;
         for (var round = 0; round < rounds; round++)
         {
             floorSamples.AddRange(await LatencyAsync(async () => StringValue.Parser.ParseFrom(await floor.EchoAsync(bytes)), calls / rounds));
-            udsSamples.AddRange(await LatencyAsync(() => uds.CallInvoker.UnaryAsync(Echo, payload, default), calls / rounds));
-            tcpSamples.AddRange(await LatencyAsync(() => tcp.CallInvoker.UnaryAsync(Echo, payload, default), calls / rounds));
+            udsSamples.AddRange(await LatencyAsync(() => uds.EchoAsync(payload).ResponseAsync, calls / rounds));
+            tcpSamples.AddRange(await LatencyAsync(() => tcp.EchoAsync(payload).ResponseAsync, calls / rounds));
+            bareSamples.AddRange(await LatencyAsync(() => bare.EchoAsync(payload).ResponseAsync, calls / rounds));
         }
 
         var floorP50 = Figure.Percentile(floorSamples, 50);
@@ -53,6 +68,7 @@ internal static class RpcScenario
         Figure.Print(Name, "rpc_uds_p50_us", udsP50, "us");
         Figure.Print(Name, "rpc_uds_p99_us", Figure.Percentile(udsSamples, 99), "us");
         Figure.Print(Name, "rpc_tcp_p50_us", Figure.Percentile(tcpSamples, 50), "us");
+        Figure.Print(Name, "rpc_uds_bare_channel_p50_us", Figure.Percentile(bareSamples, 50), "us");
         Figure.Print(Name, "rpc_overhead_ratio", udsP50 / floorP50, "ratio");
         Figure.Print(Name, "rpc_calls_per_s_c16", await ThroughputAsync(uds, payload, 16, calls * 2), "calls/s");
 
@@ -71,7 +87,26 @@ internal static class RpcScenario
         }, Math.Max(100, calls / 100));
         Figure.Print(Name, "inproc_p50_us", Figure.Percentile(local, 50) / 1000, "us");
 
-        await ProcessStart.RunAsync(root, repository, rounds: 5);
+        if (starts > 0)
+        {
+            await ProcessStart.RunAsync(root, repository, rounds: starts);
+        }
+    }
+
+    // What a host holds for an endpoint plugin: calls go through its interceptors (plugin id, logging and metrics,
+    // deadline, fail-fast), as every call to a plugin does.
+    private static async Task<EndpointPluginConnection> ConnectAsync(string address)
+    {
+        var connection = new EndpointPluginConnection("bench-echo", address, new RpcPluginOptions(), NullLogger.Instance);
+        await connection.StartAsync(CancellationToken.None);
+        return connection;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Per-call latencies in microseconds, after a warm-up.</summary>
@@ -93,7 +128,7 @@ internal static class RpcScenario
         return samples;
     }
 
-    private static async Task<double> ThroughputAsync(RpcChannel channel, StringValue payload, int callers, int calls)
+    private static async Task<double> ThroughputAsync(Echo.EchoClient client, StringValue payload, int callers, int calls)
     {
         var remaining = calls;
         var stopwatch = Stopwatch.StartNew();
@@ -101,7 +136,7 @@ internal static class RpcScenario
         {
             while (Interlocked.Decrement(ref remaining) >= 0)
             {
-                await channel.CallInvoker.UnaryAsync(Echo, payload, default);
+                await client.EchoAsync(payload);
             }
         }));
         return calls / stopwatch.Elapsed.TotalSeconds;
@@ -114,11 +149,11 @@ internal static class RpcScenario
     private sealed class RawEcho : IAsyncDisposable
     {
         private static readonly Uri Address = new("http://localhost/echo");
-        private readonly Http2Server _server;
+        private readonly WebApplication _server;
         private readonly SocketsHttpHandler _handler;
         private readonly HttpMessageInvoker _http;
 
-        private RawEcho(Http2Server server, SocketsHttpHandler handler)
+        private RawEcho(WebApplication server, SocketsHttpHandler handler)
         {
             _server = server;
             _handler = handler;
@@ -128,7 +163,11 @@ internal static class RpcScenario
         public static async Task<RawEcho> StartAsync(string socket)
         {
             File.Delete(socket);
-            var server = new Http2Server(new Http2ServerOptions { UnixSocketPath = socket }, async context =>
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2));
+            var server = builder.Build();
+            server.MapPost("/echo", async context =>
             {
                 using var body = new MemoryStream();
                 await context.Request.Body.CopyToAsync(body);
@@ -139,6 +178,7 @@ internal static class RpcScenario
             var handler = new SocketsHttpHandler
             {
                 EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 ConnectCallback = async (_, cancellationToken) =>
                 {
                     var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -165,8 +205,14 @@ internal static class RpcScenario
         {
             _http.Dispose();
             _handler.Dispose();
+            await _server.StopAsync();
             await _server.DisposeAsync();
         }
+    }
+
+    private sealed class EchoService : Echo.EchoBase
+    {
+        public override Task<StringValue> Echo(StringValue request, ServerCallContext context) => Task.FromResult(request);
     }
 
     private interface IEchoService

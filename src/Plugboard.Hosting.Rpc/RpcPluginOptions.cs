@@ -34,6 +34,12 @@ public sealed class RpcPluginOptions
     /// <summary>The longest wait between restarts. Default 30 seconds.</summary>
     public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How much each restart delay is spread at random, as a fraction of it (0.2: ±20 %), so plugins that crashed
+    /// together are not restarted in the same instant. Never beyond <see cref="MaxRestartDelay"/>. Default 0.2.
+    /// </summary>
+    public double RestartJitter { get; set; } = 0.2;
+
     /// <summary>After running this long without a crash, a process's restart delay starts again from <see cref="RestartDelay"/>. Default 1 minute.</summary>
     public TimeSpan RestartBackoffReset { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -69,6 +75,13 @@ public sealed class RpcPluginOptions
 
     /// <summary>Extra environment variables for a process plugin (beyond the host's own and the handshake's).</summary>
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Interceptors of every call to the plugin (Grpc.Core.Api's <see cref="Grpc.Core.Interceptors.Interceptor"/>), outermost
+    /// first. They see each call with the plugin id in its <see cref="Calls.PluginCallHeaders.PluginId"/> header, before the
+    /// host's own (logging, metrics, deadline, fail-fast while the plugin is down).
+    /// </summary>
+    public IList<Grpc.Core.Interceptors.Interceptor> Interceptors { get; } = [];
 
     /// <summary>
     /// For the endpoint runtime: the address to call instead of the manifest's entry, e.g. <c>grpc://ldap-plugin:5000</c>,

@@ -2,37 +2,42 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Plugboard.PluginSdk.Handshake;
 using Plugboard.PluginSdk.Lifecycle;
 using Plugboard.PluginSdk.Logging;
 using Plugboard.Rpc;
 using Plugboard.Rpc.Handshake;
-using Plugboard.Rpc.Health;
-using Plugboard.Rpc.Plugin;
-using Plugboard.Rpc.Server;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Plugboard.PluginSdk;
 
 /// <summary>
-/// Runs a C# process plugin. Call it from <c>Main</c>:
+/// Runs a C# process plugin on Grpc.AspNetCore. Call it from <c>Main</c>:
 /// <code>
 /// return await PluginServer.RunAsync(args, plugin =&gt; plugin
-///     .AddPlugin&lt;MyDataSource&gt;()
-///     .AddService("usersync.v1.DataSource", (rpc, services) =&gt; rpc.AddDataSourceService(services.GetRequiredService&lt;MyDataSource&gt;())));
+///     .AddPlugin&lt;MyPlugin&gt;()
+///     .AddGrpcService&lt;MyDataSourceService&gt;());   // class MyDataSourceService : DataSource.DataSourceBase
 /// </code>
-/// Started by a host, it checks the magic cookie, listens where the handshake says (a unix socket, or loopback
-/// TCP in the offered port range; TLS when the host asks for mutual TLS), prints the handshake line on stdout,
-/// logs on stderr, serves health and the plugin lifecycle, and exits on SIGTERM or when its stdin closes (the host
-/// stops it, or is gone). With <c>--listen ADDRESS</c> it runs on its own instead, for the
-/// endpoint runtime (a container): <c>--listen grpc://0.0.0.0:5000</c> or <c>--listen unix:///run/plugin.sock</c>.
+/// Started by a host, it checks the magic cookie, listens where the handshake says (a unix socket, or loopback TCP in
+/// the offered port range; TLS when the host asks for mutual TLS), prints the handshake line on stdout, logs on stderr,
+/// serves the standard health service and the plugin lifecycle, and exits on SIGTERM or when its stdin closes (the
+/// host stops it, or is gone). With <c>--listen ADDRESS</c> it runs on its own instead, for the endpoint runtime (a
+/// container): <c>--listen grpc://0.0.0.0:5000</c> or <c>--listen unix:///run/plugin.sock</c>.
 /// </summary>
 public static class PluginServer
 {
     /// <summary>The option that runs the plugin as a standalone service.</summary>
     public const string ListenOption = "--listen";
+
+    private const int MaxMessageSize = 4 * 1024 * 1024;
 
     /// <summary>Runs the plugin until the host stops it; returns the process exit code.</summary>
     /// <param name="args">The program's arguments (only <c>--listen ADDRESS</c> is read).</param>
@@ -60,54 +65,57 @@ public static class PluginServer
             return 1;
         }
 
-        var builder = new PluginServerBuilder();
-        // stdout carries the handshake: every log line goes to stderr, in the hclog JSON the host reads levels from.
-        builder.Services.AddLogging(logging => logging
-            .AddProvider(new StderrJsonLoggerProvider())
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning));
-        configure(builder);
-
-        await using var services = builder.Services.BuildServiceProvider();
-        var loggers = services.GetRequiredService<ILoggerFactory>();
-        var logger = loggers.CreateLogger("Plugboard.PluginSdk");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
-
-        var health = new HealthService();
-        var lifecycle = new PluginLifecycleService(services.GetService<IPlugin>(), loggers, stop.Token);
-        var rpc = new RpcServiceBuilder().AddPluginService(lifecycle).AddHealthService(health);
-        foreach (var (name, map) in builder.ContractServices)
-        {
-            map(rpc, services);
-        }
-
         using var certificate = listen is null && handshake.ClientCertificatePem is not null ? ServerCertificate.Create() : null;
-        RpcServer server;
+        using var hostCertificate = certificate is null ? null : X509Certificate2.CreateFromPem(handshake.ClientCertificatePem!);
+
+        IReadOnlyList<RpcEndpoint> candidates;
         try
         {
-            server = listen is null
-                ? await StartManagedAsync(builder.ServerOptions, rpc, handshake, certificate, loggers, stop.Token).ConfigureAwait(false)
-                : await StartStandaloneAsync(builder.ServerOptions, rpc, listen, loggers, stop.Token).ConfigureAwait(false);
+            candidates = listen is null ? ManagedEndpoints(handshake) : [StandaloneEndpoint(listen)];
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or FormatException)
+        catch (FormatException ex)
         {
             await Console.Error.WriteLineAsync($"The plugin could not listen: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
 
-        await using (server.ConfigureAwait(false))
+        WebApplication? app = null;
+        RpcEndpoint? endpoint = null;
+        Exception? lastFailure = null;
+        foreach (var candidate in candidates)
         {
-            health.SetStatus(string.Empty, ServingStatus.Serving);
-            foreach (var (name, _) in builder.ContractServices)
+            try
             {
-                health.SetStatus(name, ServingStatus.Serving);
+                app = await StartAsync(candidate, configure, certificate, hostCertificate, stop.Token).ConfigureAwait(false);
+                endpoint = candidate;
+                break;
             }
+            catch (IOException ex)
+            {
+                // The port is taken: try the next one.
+                lastFailure = ex;
+            }
+        }
 
+        if (app is null || endpoint is null)
+        {
+            await Console.Error.WriteLineAsync($"The plugin could not listen on {Describe(candidates)}: {lastFailure?.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Plugboard.PluginSdk");
+            var health = app.Services.GetRequiredService<HealthServiceImpl>();
+            var names = app.Services.GetRequiredService<ContractServiceNames>().Names;
+
+            using var stopping = app.Lifetime.ApplicationStopping.Register(stop.Cancel);
             if (listen is null)
             {
-                var line = HandshakeLine.ForGrpc(server.Endpoint, handshake.ChosenVersion!.Value).ToString();
+                var line = HandshakeLine.ForGrpc(endpoint, handshake.ChosenVersion!.Value).ToString();
                 if (certificate is not null)
                 {
                     line += "|" + Convert.ToBase64String(certificate.RawData).TrimEnd('=');
@@ -115,11 +123,11 @@ public static class PluginServer
 
                 await Console.Out.WriteLineAsync(line).ConfigureAwait(false);
                 await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                WatchStdin(logger, () => stop.Cancel());
+                WatchStdin(logger, stop.Cancel);
             }
             else
             {
-                logger.LogInformation("Serving on {Address}.", server.Address);
+                logger.LogInformation("Serving on {Address}.", endpoint.ToChannelAddress());
             }
 
             try
@@ -131,39 +139,140 @@ public static class PluginServer
                 // Asked to stop.
             }
 
-            foreach (var (name, _) in builder.ContractServices)
+            foreach (var name in names)
             {
                 health.SetStatus(name, ServingStatus.NotServing);
             }
 
             health.SetStatus(string.Empty, ServingStatus.NotServing);
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await server.StopAsync(grace.Token).ConfigureAwait(false);
+            await app.StopAsync(grace.Token).ConfigureAwait(false);
+            await app.Services.GetRequiredService<PluginLifecycleService>().DisposePluginAsync().ConfigureAwait(false);
         }
 
-        await lifecycle.DisposePluginAsync().ConfigureAwait(false);
+        if (endpoint.Network == RpcEndpoint.UnixNetwork)
+        {
+            File.Delete(endpoint.Address);
+        }
+
         return 0;
     }
 
-    private static async Task<RpcServer> StartManagedAsync(
-        RpcServerOptions options, RpcServiceBuilder rpc, HandshakeEnvironment handshake, X509Certificate2? certificate, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds and starts the plugin's gRPC server on <paramref name="endpoint"/> (what <see cref="RunAsync"/> does before the
+    /// handshake; the tests and the benchmark serve in-process through it): Kestrel, HTTP/2 only, TLS that requires
+    /// <paramref name="hostCertificate"/> when <paramref name="certificate"/> is given, the lifecycle and health services and
+    /// the plugin's contract services; SERVING on the health service for the server and each contract service.
+    /// </summary>
+    /// <exception cref="IOException">The endpoint is taken.</exception>
+    internal static async Task<WebApplication> StartAsync(
+        RpcEndpoint endpoint, Action<PluginServerBuilder> configure, X509Certificate2? certificate, X509Certificate2? hostCertificate, CancellationToken stopping)
     {
-        options.LoggerFactory ??= loggers;
+        var app = Build(endpoint, configure, certificate, hostCertificate, stopping);
+        try
+        {
+            await app.StartAsync(stopping).ConfigureAwait(false);
+            var health = app.Services.GetRequiredService<HealthServiceImpl>();
+            health.SetStatus(string.Empty, ServingStatus.Serving);
+            foreach (var name in app.Services.GetRequiredService<ContractServiceNames>().Names)
+            {
+                health.SetStatus(name, ServingStatus.Serving);
+            }
+
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static WebApplication Build(
+        RpcEndpoint endpoint, Action<PluginServerBuilder> configure, X509Certificate2? certificate, X509Certificate2? hostCertificate, CancellationToken stopping)
+    {
+        // The empty builder with Kestrel's core and routing's core only: no configuration sources, no default logging, no
+        // console lifetime (the SDK handles SIGTERM itself) — less to load and run before the handshake.
+        var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        web.WebHost.UseKestrelCore();
+        web.Services.AddRoutingCore();
+
+        // stdout carries the handshake: every log line goes to stderr, in the hclog JSON the host reads levels from.
+        web.Logging.ClearProviders();
+        web.Services.AddSingleton<ILoggerProvider, StderrJsonLoggerProvider>();
+        web.Logging.SetMinimumLevel(LogLevel.Information);
+        web.Logging.AddFilter("Microsoft", LogLevel.Warning);
         if (certificate is not null)
         {
-            options.Tls = new RpcServerTlsOptions
-            {
-                ServerCertificate = certificate,
-                ClientCertificateAuthorities = [X509Certificate2.CreateFromPem(handshake.ClientCertificatePem!)],
-            };
+            web.WebHost.UseKestrelHttpsConfiguration();
         }
 
+        web.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            void Configure(ListenOptions listen)
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (certificate is not null)
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate,
+                        ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                        ClientCertificateValidation = (client, _, errors) =>
+                            CertificateTrust.IsTrusted(client, errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors, [hostCertificate!], checkName: false),
+                    });
+                }
+            }
+
+            if (endpoint.Network == RpcEndpoint.UnixNetwork)
+            {
+                kestrel.ListenUnixSocket(endpoint.Address, Configure);
+            }
+            else
+            {
+                var ip = IPEndPoint.Parse(endpoint.Address);
+                kestrel.Listen(ip, Configure);
+            }
+        });
+
+        var builder = new PluginServerBuilder(web.Services);
+        configure(builder);
+        web.Services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = MaxMessageSize;
+            options.MaxSendMessageSize = MaxMessageSize;
+            foreach (var adjust in builder.GrpcOptions)
+            {
+                adjust(options);
+            }
+        });
+        web.Services.AddSingleton<HealthServiceImpl>();
+        web.Services.AddSingleton(new PluginStopping(stopping));
+        web.Services.AddSingleton<PluginLifecycleService>();
+        web.Services.AddSingleton(new ContractServiceNames([.. builder.ContractServices.Select(s => s.Name)]));
+
+        var app = web.Build();
+        if (!builder.ContractServices.Any(s => s.Name == Rpc.Protocol.Plugin.Descriptor.FullName))
+        {
+            // The SDK's lifecycle over IPlugin, unless the plugin serves plugboard.v1.Plugin itself.
+            app.MapGrpcService<PluginLifecycleService>();
+        }
+
+        app.MapGrpcService<HealthServiceImpl>();
+        foreach (var (_, map) in builder.ContractServices)
+        {
+            map(app);
+        }
+
+        return app;
+    }
+
+    private static List<RpcEndpoint> ManagedEndpoints(HandshakeEnvironment handshake)
+    {
         if (handshake.UnixSocketDirectory is { } directory)
         {
-            options.UnixSocketPath = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"plugin-{Environment.ProcessId}.sock"));
-            var server = new RpcServer(options, rpc);
-            await server.StartAsync(cancellationToken).ConfigureAwait(false);
-            return server;
+            return [RpcEndpoint.Unix(Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"plugin-{Environment.ProcessId}.sock")))];
         }
 
         // Loopback TCP in the host's port range, starting at a random port so plugins started together rarely collide.
@@ -171,51 +280,28 @@ public static class PluginServer
         var high = Math.Max(handshake.MinPort, handshake.MaxPort);
         var count = high - low + 1;
         var start = Random.Shared.Next(count);
-        IOException? last = null;
-        for (var i = 0; i < Math.Min(count, 50); i++)
-        {
-            options.TcpAddress = IPAddress.Loopback;
-            options.TcpPort = low + ((start + i) % count);
-            var server = new RpcServer(options, rpc);
-            try
-            {
-                await server.StartAsync(cancellationToken).ConfigureAwait(false);
-                return server;
-            }
-            catch (IOException ex)
-            {
-                last = ex;
-                await server.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        throw new IOException($"no free loopback port in {low}-{high} (PLUGIN_MIN_PORT/PLUGIN_MAX_PORT): {last?.Message}", last);
+        return [.. Enumerable.Range(0, Math.Min(count, 50)).Select(i => RpcEndpoint.Tcp(new IPEndPoint(IPAddress.Loopback, low + ((start + i) % count))))];
     }
 
-    private static async Task<RpcServer> StartStandaloneAsync(
-        RpcServerOptions options, RpcServiceBuilder rpc, string listen, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static RpcEndpoint StandaloneEndpoint(string listen)
     {
-        options.LoggerFactory ??= loggers;
         if (listen.StartsWith("unix:", StringComparison.OrdinalIgnoreCase))
         {
-            options.UnixSocketPath = listen.StartsWith("unix://", StringComparison.OrdinalIgnoreCase) ? listen["unix://".Length..] : listen["unix:".Length..];
+            return RpcEndpoint.Unix(listen.StartsWith("unix://", StringComparison.OrdinalIgnoreCase) ? listen["unix://".Length..] : listen["unix:".Length..]);
         }
-        else
+
+        var authority = listen.Contains("://", StringComparison.Ordinal) ? listen : "grpc://" + listen;
+        if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || uri.Port <= 0)
         {
-            var authority = listen.Contains("://", StringComparison.Ordinal) ? listen : "grpc://" + listen;
-            if (!Uri.TryCreate(authority, UriKind.Absolute, out var uri) || uri.Port <= 0)
-            {
-                throw new FormatException($"'{listen}' is not an address to listen on; use grpc://0.0.0.0:5000, 127.0.0.1:5000 or unix:///path/to.sock");
-            }
-
-            options.TcpAddress = uri.Host is "*" or "+" ? IPAddress.Any : IPAddress.Parse(uri.Host.Trim('[', ']'));
-            options.TcpPort = uri.Port;
+            throw new FormatException($"'{listen}' is not an address to listen on; use grpc://0.0.0.0:5000, 127.0.0.1:5000 or unix:///path/to.sock");
         }
 
-        var server = new RpcServer(options, rpc);
-        await server.StartAsync(cancellationToken).ConfigureAwait(false);
-        return server;
+        var address = uri.Host is "*" or "+" ? IPAddress.Any : IPAddress.Parse(uri.Host.Trim('[', ']'));
+        return RpcEndpoint.Tcp(new IPEndPoint(address, uri.Port));
     }
+
+    private static string Describe(IReadOnlyList<RpcEndpoint> candidates) =>
+        candidates.Count == 1 ? candidates[0].ToString() : $"{candidates.Count} loopback ports ({candidates[0].Address}, …)";
 
     // The host keeps our stdin open while it lives: end of input means it is gone, and a plugin must not outlive it.
     private static void WatchStdin(ILogger logger, Action stop) =>
@@ -259,4 +345,7 @@ public static class PluginServer
 
         return Environment.GetEnvironmentVariable("PLUGBOARD_PLUGIN_LISTEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
     }
+
+    /// <summary>The health names of the contract services, set SERVING once the server listens.</summary>
+    internal sealed record ContractServiceNames(IReadOnlyList<string> Names);
 }

@@ -1,32 +1,38 @@
+using System.Reflection;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Plugboard.Rpc.Server;
 
 namespace Plugboard.PluginSdk;
 
 /// <summary>
-/// What a plugin tells <see cref="PluginServer.RunAsync"/>: its plugin class (the <see cref="IPlugin"/> whose Init
-/// and Verify the host calls) and the gRPC services of its contracts.
+/// What a plugin tells <see cref="PluginServer.RunAsync"/>: its plugin class (the <see cref="IPlugin"/> whose Init and
+/// Verify the host calls) and the gRPC services of its contracts — ordinary Grpc.AspNetCore services deriving from the
+/// base classes Grpc.Tools generates (<c>class MyService : DataSource.DataSourceBase</c>).
 /// </summary>
 public sealed class PluginServerBuilder
 {
-    private readonly List<(string Name, Action<RpcServiceBuilder, IServiceProvider> Map)> _services = [];
+    private readonly List<(string Name, Action<IEndpointRouteBuilder> Map)> _services = [];
+    private readonly List<Action<GrpcServiceOptions>> _grpc = [];
 
-    internal PluginServerBuilder()
+    internal PluginServerBuilder(IServiceCollection services)
     {
+        Services = services;
     }
 
-    /// <summary>The plugin's services; the plugin class and anything it needs are resolved from them.</summary>
-    public IServiceCollection Services { get; } = new ServiceCollection();
+    /// <summary>The plugin's services (the server's container): the plugin class, its gRPC services and what they need.</summary>
+    public IServiceCollection Services { get; }
 
-    /// <summary>Options of the gRPC server (message size limits, detailed errors); where it listens is set by the handshake.</summary>
-    public RpcServerOptions ServerOptions { get; } = new();
+    internal IReadOnlyList<(string Name, Action<IEndpointRouteBuilder> Map)> ContractServices => _services;
 
-    internal IReadOnlyList<(string Name, Action<RpcServiceBuilder, IServiceProvider> Map)> ContractServices => _services;
+    internal IReadOnlyList<Action<GrpcServiceOptions>> GrpcOptions => _grpc;
 
     /// <summary>
     /// Registers the plugin class as a singleton, also as <see cref="IPlugin"/>: Init, Verify and Shutdown of
-    /// <c>plugboard.v1.Plugin</c> go to it.
+    /// <c>plugboard.v1.Plugin</c> go to it. Its contract services can take it in their constructors.
     /// </summary>
     public PluginServerBuilder AddPlugin<TPlugin>()
         where TPlugin : class, IPlugin
@@ -37,17 +43,41 @@ public sealed class PluginServerBuilder
     }
 
     /// <summary>
-    /// Serves a contract's gRPC service, e.g.
-    /// <c>AddService("usersync.v1.DataSource", (rpc, services) =&gt; rpc.AddDataSourceService(services.GetRequiredService&lt;MyPlugin&gt;()))</c>.
-    /// Its health status is SERVING once the server listens.
+    /// Serves a contract's gRPC service: <typeparamref name="TService"/> derives from the base class Grpc.Tools generated
+    /// from the contract's proto (e.g. <c>DataSource.DataSourceBase</c>), and is created per call from <see cref="Services"/>
+    /// as Grpc.AspNetCore does. Its health status is SERVING once the server listens.
     /// </summary>
-    /// <param name="serviceName">The fully qualified gRPC service name (package.Service).</param>
-    /// <param name="map">Adds the service's methods to the server.</param>
-    public PluginServerBuilder AddService(string serviceName, Action<RpcServiceBuilder, IServiceProvider> map)
+    public PluginServerBuilder AddGrpcService<TService>()
+        where TService : class
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
-        ArgumentNullException.ThrowIfNull(map);
-        _services.Add((serviceName, map));
+        var name = ServiceNameOf(typeof(TService));
+        _services.Add((name, endpoints => endpoints.MapGrpcService<TService>()));
         return this;
+    }
+
+    /// <summary>Adjusts the gRPC server (message size limits, detailed errors, interceptors, compression).</summary>
+    public PluginServerBuilder ConfigureGrpc(Action<GrpcServiceOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _grpc.Add(configure);
+        return this;
+    }
+
+    // Generated base classes carry [BindServiceMethod(typeof(DataSource), "BindService")]; the generated DataSource class
+    // has the service's descriptor.
+    private static string ServiceNameOf(Type service)
+    {
+        for (var type = service; type is not null; type = type.BaseType)
+        {
+            if (type.GetCustomAttribute<BindServiceMethodAttribute>(inherit: false) is { } bind
+                && bind.BindType.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is Google.Protobuf.Reflection.ServiceDescriptor descriptor)
+            {
+                return descriptor.FullName;
+            }
+        }
+
+        throw new ArgumentException(
+            $"{service.FullName} is not a generated gRPC service: derive it from the base class Grpc.Tools generates from the contract's proto (e.g. DataSource.DataSourceBase).",
+            nameof(service));
     }
 }

@@ -31,6 +31,17 @@ public sealed class TestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task With_transport_tcp_the_plugin_is_checked_on_loopback_TCP()
+    {
+        var result = await CliRunner.RunAsync(_sandbox, "test", SamplePlugin, "--transport", "tcp", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var checks = JsonDocument.Parse(result.Out).RootElement.GetProperty("checks").EnumerateArray().ToList();
+        var handshake = checks.Single(c => c.GetProperty("name").GetString() == "handshake");
+        Assert.Contains("http://127.0.0.1:", handshake.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_package_is_verified_extracted_and_checked_and_nothing_is_left_behind()
     {
         var package = _sandbox.PathOf("out", "csv.pbpkg");

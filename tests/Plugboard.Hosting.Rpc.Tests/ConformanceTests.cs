@@ -68,5 +68,24 @@ public sealed class ConformanceTests(ITestOutputHelper output)
 
         Assert.False(report["sample configuration"]!.Passed);
         Assert.Contains("usersFile", report["sample configuration"]!.Message, StringComparison.Ordinal);
+        // Init with a configuration the host would refuse proves nothing: the checks stop there.
+        Assert.Null(report["handshake"]);
+        Assert.Null(report["init"]);
+    }
+
+    [Fact]
+    public async Task Stdout_lines_before_the_handshake_are_a_warning_and_fail_with_strict()
+    {
+        using var folder = PluginFolder.Create("custom-noisy", "process", TestPaths.SdkTestPluginEntry("noise"));
+
+        var lenient = await new PluginConformance(TestPlugins.Options(), _logger).RunAsync(folder.Path);
+        var strict = await new PluginConformance(TestPlugins.Options(), _logger, strict: true).RunAsync(folder.Path);
+
+        Assert.True(lenient.Passed, lenient.ToString());
+        Assert.StartsWith("WARNING: printed 5 line(s) on stdout before its handshake line (first: 'warming up the cache, step 0')", lenient["stdout before the handshake"]!.Message, StringComparison.Ordinal);
+        Assert.Contains("--strict", lenient["stdout before the handshake"]!.Message, StringComparison.Ordinal);
+        Assert.False(strict.Passed);
+        Assert.False(strict["stdout before the handshake"]!.Passed);
+        Assert.Contains("MUST NOT", strict["stdout before the handshake"]!.Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using Plugboard.Hosting.Rpc.Supervision;
 using Plugboard.Hosting.Rpc.Tests.Infrastructure;
+using Grpc.Core;
 using Plugboard.Rpc;
 using UserSync.Rpc;
 using Xunit.Abstractions;

@@ -122,8 +122,8 @@ public sealed class HandshakeTests(ITestOutputHelper output)
 
         Assert.True((await new DataSourceRpcClient(plugin.CallInvoker).TestConnectionAsync()).Ok);
         // A client without the host's certificate gets nowhere: the plugin accepts only the host.
-        using var stranger = Plugboard.Rpc.Client.RpcChannel.ForAddress(plugin.Address!, new Plugboard.Rpc.Client.RpcChannelOptions());
-        var error = await Assert.ThrowsAsync<Plugboard.Rpc.RpcException>(() => new DataSourceRpcClient(stranger.CallInvoker).TestConnectionAsync());
-        Assert.Equal(Plugboard.Rpc.StatusCode.Unavailable, error.StatusCode);
+        using var stranger = Plugboard.Hosting.Rpc.Channels.PluginChannel.ForAddress(plugin.Address!, new Plugboard.Hosting.Rpc.Channels.PluginChannelSettings());
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => new DataSourceRpcClient(stranger.Invoker).TestConnectionAsync());
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, error.StatusCode);
     }
 }

@@ -21,7 +21,8 @@ public sealed partial class HealthStatusTests(ITestOutputHelper output)
     [Fact]
     public async Task A_killed_process_plugin_is_Failed_with_the_reason_while_it_restarts_then_Active_again()
     {
-        await using var provider = BuildHost(options => options.RestartDelay = TimeSpan.FromSeconds(1));
+        // No jitter, so the reason names the delay exactly.
+        await using var provider = BuildHost(options => (options.RestartDelay, options.RestartJitter) = (TimeSpan.FromSeconds(1), 0));
         var host = provider.GetRequiredService<PluginHost>();
         var registry = provider.GetRequiredService<IPluginRegistry<IDataSource>>();
         var whileUnhealthy = new ConcurrentQueue<PluginStatus>();

@@ -6,8 +6,8 @@ using Plugboard.Hosting.Rpc.Conformance;
 using Plugboard.Hosting.Rpc.Runtimes;
 using Plugboard.Hosting.Rpc.Tests.Infrastructure;
 using Plugboard.Manifests;
+using Grpc.Core;
 using Plugboard.Rpc;
-using Plugboard.Rpc.Plugin;
 using Plugboard.Rpc.Protocol;
 using UserSync;
 using UserSync.Rpc;
@@ -101,7 +101,7 @@ public sealed partial class PythonPluginTests(ITestOutputHelper output)
         await PythonPlugin.EnsureBuiltAsync();
         await using var plugin = TestPlugins.Create(Path.Combine(PythonPlugin.Directory, "launch.sh"), PythonPlugin.Directory, _logger);
         await plugin.StartAsync(CancellationToken.None);
-        await new PluginClient(plugin.CallInvoker).InitAsync(new InitRequest
+        await new Plugin.PluginClient(plugin.CallInvoker).InitAsync(new InitRequest
         {
             PluginId = PluginId,
             Version = "1.0.0",

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Plugboard.Hosting.Rpc.Supervision;
 using Plugboard.Hosting.Rpc.Tests.Infrastructure;
+using Grpc.Core;
 using Plugboard.Rpc;
 using UserSync.Rpc;
 using Xunit.Abstractions;

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Plugboard.Rpc.Tests.Infrastructure;
+using Plugboard.Rpc.Tests.Protos;
 using UserSync.Rpc;
 
 namespace Plugboard.Rpc.Tests;
@@ -10,19 +12,22 @@ public sealed class ConcurrencyTests
     [InlineData(Transport.Unix)]
     public async Task A_thousand_concurrent_calls_on_one_channel_all_succeed(Transport transport)
     {
-        await using var server = await TestServer.StartAsync(
-            services => services.AddUnary(EchoMethods.Echo, async (request, _) =>
+        var echo = new EchoService
+        {
+            OnEcho = async (request, _) =>
             {
                 await Task.Yield();
                 return new User { Id = request.Id };
-            }),
-            transport);
+            },
+        };
+        await using var server = await TestServer.StartAsync(echo, transport);
+        var client = new Echo.EchoClient(server.Invoker);
 
         var calls = Enumerable.Range(0, 1000)
-            .Select(i => server.Invoker.UnaryAsync(EchoMethods.Echo, new User { Id = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+            .Select(i => client.EchoAsync(new User { Id = i.ToString(CultureInfo.InvariantCulture) }).ResponseAsync)
             .ToArray();
         var responses = await Task.WhenAll(calls);
 
-        Assert.Equal(Enumerable.Range(0, 1000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), responses.Select(r => r.Id));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => i.ToString(CultureInfo.InvariantCulture)), responses.Select(r => r.Id));
     }
 }

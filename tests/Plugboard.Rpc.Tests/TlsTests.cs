@@ -1,6 +1,7 @@
-using Plugboard.Rpc.Client;
-using Plugboard.Rpc.Server;
+using Grpc.Core;
+using Plugboard.Hosting.Rpc.Channels;
 using Plugboard.Rpc.Tests.Infrastructure;
+using Plugboard.Rpc.Tests.Protos;
 using UserSync.Rpc;
 
 namespace Plugboard.Rpc.Tests;
@@ -19,24 +20,24 @@ public sealed class TlsTests : IDisposable
         string? clientSubject = null;
         await using var server = await StartAsync(transport, (request, context) =>
         {
-            clientSubject = context.ClientCertificate?.Subject;
+            clientSubject = context.GetHttpContext().Connection.ClientCertificate?.Subject;
             return Task.FromResult(request);
-        }, new RpcClientTlsOptions { TrustedCertificateAuthorities = _certificates.Authorities, ClientCertificate = _certificates.Client });
+        }, new PluginChannelTls { TrustedCertificateAuthorities = _certificates.Authorities, ClientCertificate = _certificates.Client });
 
-        var response = await server.Invoker.UnaryAsync(EchoMethods.Echo, EchoMethods.UserNamed("over-tls"));
+        var response = await new Echo.EchoClient(server.Invoker).EchoAsync(new User { Id = "over-tls" });
 
         Assert.Equal("over-tls", response.Id);
         Assert.Equal("CN=plugboard-host", clientSubject);
-        Assert.StartsWith(transport == Transport.Tcp ? "https://" : "unix://", server.Server.Address, StringComparison.Ordinal);
+        Assert.StartsWith(transport == Transport.Tcp ? "https://" : "unix://", server.Channel.Address, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_client_without_a_certificate_is_refused()
     {
         await using var server = await StartAsync(Transport.Tcp, (request, _) => Task.FromResult(request),
-            new RpcClientTlsOptions { TrustedCertificateAuthorities = _certificates.Authorities });
+            new PluginChannelTls { TrustedCertificateAuthorities = _certificates.Authorities });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => server.Invoker.UnaryAsync(EchoMethods.Echo, new User()));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new Echo.EchoClient(server.Invoker).EchoAsync(new User()));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
@@ -46,27 +47,26 @@ public sealed class TlsTests : IDisposable
     {
         using var otherAuthority = new TestCertificates("Some Other CA");
         await using var server = await StartAsync(Transport.Tcp, (request, _) => Task.FromResult(request),
-            new RpcClientTlsOptions { TrustedCertificateAuthorities = otherAuthority.Authorities, ClientCertificate = _certificates.Client });
+            new PluginChannelTls { TrustedCertificateAuthorities = otherAuthority.Authorities, ClientCertificate = _certificates.Client });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => server.Invoker.UnaryAsync(EchoMethods.Echo, new User()));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new Echo.EchoClient(server.Invoker).EchoAsync(new User()));
 
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        // Grpc.Net.Client reports a failed TLS handshake as Internal, with the authentication error as its cause.
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.IsType<System.Security.Authentication.AuthenticationException>(error.Status.DebugException?.InnerException);
     }
 
     [Fact]
     public void TLS_options_with_a_plain_http_address_are_refused()
     {
-        Assert.Throws<ArgumentException>(() => RpcChannel.ForAddress("http://127.0.0.1:1", new RpcChannelOptions { Tls = new RpcClientTlsOptions() }));
+        Assert.Throws<ArgumentException>(() => PluginChannel.ForAddress("http://127.0.0.1:1", new PluginChannelSettings { Tls = new PluginChannelTls() }));
     }
 
-    private Task<TestServer> StartAsync(Transport transport, UnaryServerMethod<User, User> handler, RpcClientTlsOptions clientTls) =>
+    private Task<TestServer> StartAsync(Transport transport, Func<User, ServerCallContext, Task<User>> handler, PluginChannelTls clientTls) =>
         TestServer.StartAsync(
-            services => services.AddUnary(EchoMethods.Echo, handler),
+            new EchoService { OnEcho = handler },
             transport,
-            configureServer: options => options.Tls = new RpcServerTlsOptions
-            {
-                ServerCertificate = _certificates.Server,
-                ClientCertificateAuthorities = _certificates.Authorities,
-            },
-            configureChannel: options => options.Tls = clientTls);
+            channel: new PluginChannelSettings { Tls = clientTls },
+            serverCertificate: _certificates.Server,
+            trustedClientAuthority: _certificates.Authority);
 }

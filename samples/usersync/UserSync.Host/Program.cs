@@ -39,6 +39,8 @@ var plugboard = builder.Services
         var ldif = options.Plugins.GetOrAdd("custom-ldif").Configuration ??= new JsonObject();
         ldif["path"] = Path.Combine(dataDirectory, "directory.ldif");
     })
+    // Process and endpoint plugins' options (call timeout, restart backoff, …) from Plugboard:Rpc.
+    .AddRpcRuntimes(builder.Configuration.GetSection("Plugboard:Rpc"))
     // In-process plugins implement IDataSource directly; process and endpoint plugins are reached
     // over gRPC and handed out as a DataSourceRpcClient implementing the same interface.
     .AddRpcContract<IDataSource>(invoker => new UserSync.Rpc.DataSourceRpcClient(invoker))
@@ -83,4 +85,6 @@ foreach (var (plugin, reason) in summary.Failed)
 }
 
 Console.WriteLine($"synced {summary.Users} users and {summary.Departments} departments from {summary.Plugins} plugins");
+
+// 1 whenever a plugin contributed nothing, whether it did not start, was not ready or failed mid-import.
 return summary.Failed.Count == 0 ? 0 : 1;

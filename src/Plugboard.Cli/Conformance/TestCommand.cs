@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Plugboard.Cli.Console;
 using Plugboard.Cli.Packages;
+using Plugboard.Hosting.Rpc;
 using Plugboard.Hosting.Rpc.Conformance;
 using Plugboard.Packaging;
 
@@ -25,18 +26,30 @@ internal static class TestCommand
         var trust = VerifyCommand.TrustOption();
         var requireSignature = new Option<bool>("--require-signature") { Description = "For a package: refuse it without a valid signature by a trusted key." };
         var json = CliContext.JsonOption();
+        var strict = new Option<bool>("--strict") { Description = "Fail what the host tolerates but the protocol forbids (stdout lines before the handshake), instead of warning." };
+        var transport = new Option<string?>("--transport")
+        {
+            Description = "How the plugin is asked to listen: unix (a unix socket, the default) or tcp (loopback TCP, as on hosts configured with Plugboard:Rpc:Transport=Tcp).",
+        };
+        transport.AcceptOnlyFromAmong("unix", "tcp");
         var command = new Command(
             "test",
             "Check that an out-of-process plugin conforms: manifest, sample configuration, handshake, health, Init, Verify, unknown methods, deadlines, Shutdown and exit when stdin closes.")
         {
-            plugin, config, trust, requireSignature, json,
+            plugin, config, trust, requireSignature, json, strict, transport,
         };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
             var configuration = parse.GetValue(config) is { } file ? await ReadConfigurationAsync(context.Environment.ResolvePath(file), cancellationToken) : null;
             var path = context.Environment.ResolvePath(parse.GetRequiredValue(plugin));
             using var loggerFactory = StderrLoggerProvider.CreateFactory(context.Console, parse.GetValue(context.Verbose));
-            var conformance = new PluginConformance(logger: loggerFactory.CreateLogger("plugin"));
+            var options = new RpcPluginOptions();
+            if (parse.GetValue(transport) is { } chosen)
+            {
+                options.Transport = chosen == "tcp" ? PluginTransport.Tcp : PluginTransport.UnixSocket;
+            }
+
+            var conformance = new PluginConformance(options, loggerFactory.CreateLogger("plugin"), parse.GetValue(strict));
 
             ConformanceReport report;
             if (Directory.Exists(path))

@@ -7,9 +7,8 @@ using Plugboard.Hosting.Rpc.Processes;
 using Plugboard.Hosting.Rpc.Runtimes;
 using Plugboard.Hosting.Rpc.Supervision;
 using Plugboard.Manifests;
-using Plugboard.Rpc;
-using Plugboard.Rpc.Health;
-using Plugboard.Rpc.Plugin;
+using Google.Protobuf;
+using Grpc.Core;
 using Plugboard.Rpc.Protocol;
 
 namespace Plugboard.Hosting.Rpc.Conformance;
@@ -26,18 +25,23 @@ public sealed class PluginConformance
     /// <summary>Where a plugin keeps the configuration the checks use when none is given.</summary>
     public const string SampleConfigurationPath = "examples/config.json";
 
-    private static readonly Method<Empty, Empty> UnknownMethod = new(MethodType.Unary, PluginMethods.ServiceName, "NoSuchMethodForConformance", Empty.Parser, Empty.Parser);
+    private static readonly Marshaller<Empty> EmptyMarshaller = Marshallers.Create(message => message.ToByteArray(), Empty.Parser.ParseFrom);
+    private static readonly Method<Empty, Empty> UnknownMethod =
+        new(MethodType.Unary, Plugin.Descriptor.FullName, "NoSuchMethodForConformance", EmptyMarshaller, EmptyMarshaller);
 
     private readonly RpcPluginOptions _options;
     private readonly ILogger _logger;
+    private readonly bool _strict;
 
     /// <summary>Creates the checker.</summary>
     /// <param name="options">How to run the plugin; defaults as a host's.</param>
     /// <param name="logger">Where the plugin's own output and the host's notes go.</param>
-    public PluginConformance(RpcPluginOptions? options = null, ILogger? logger = null)
+    /// <param name="strict">Fail, rather than warn about, what the host tolerates but the protocol forbids (stdout lines before the handshake).</param>
+    public PluginConformance(RpcPluginOptions? options = null, ILogger? logger = null, bool strict = false)
     {
         _options = options ?? new RpcPluginOptions();
         _logger = logger ?? NullLogger.Instance;
+        _strict = strict;
     }
 
     /// <summary>Runs every check on the plugin in <paramref name="pluginDirectory"/>.</summary>
@@ -71,6 +75,11 @@ public sealed class PluginConformance
 
         checks.Add(new("manifest", true, $"{manifest.Id} {manifest.Version.ToNormalizedString()}, runtime {manifest.Runtime.ToString().ToLowerInvariant()}, entry '{manifest.ResolveEntry()}'"));
         var configuration = await SampleConfigurationAsync(manifest, directory, sampleConfiguration, checks, cancellationToken).ConfigureAwait(false);
+        if (checks.Any(c => c.Name == "sample configuration" && !c.Passed))
+        {
+            // Init with a configuration the host would refuse proves nothing: stop here.
+            return new ConformanceReport(id, directory, checks);
+        }
 
         // Disposed below once started; a connection whose start failed has stopped what it started.
 #pragma warning disable CA2000
@@ -92,6 +101,15 @@ public sealed class PluginConformance
         try
         {
             checks.Add(new("handshake", true, $"listens on {connection.Address}"));
+            if (connection is ProcessPluginConnection { NoiseLineCount: > 0 } noisy)
+            {
+                var what = $"printed {noisy.NoiseLineCount} line(s) on stdout before its handshake line (first: '{noisy.NoiseBeforeHandshake[0]}'); " +
+                    "the protocol says a plugin MUST NOT — log on stderr. The host skips up to MaxNoiseLines of them";
+                checks.Add(_strict
+                    ? new("stdout before the handshake", false, what)
+                    : new("stdout before the handshake", true, $"WARNING: {what}; plugboard test --strict fails this"));
+            }
+
             var invoker = connection.CallInvoker;
             checks.Add(await CheckAsync("health", () => HealthAsync(invoker, cancellationToken)).ConfigureAwait(false));
             checks.Add(await CheckAsync("init", () => InitAsync(invoker, manifest, configuration, cancellationToken)).ConfigureAwait(false));
@@ -166,9 +184,9 @@ public sealed class PluginConformance
         }
     }
 
-    private async Task<string> HealthAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    private async Task<string> HealthAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
-        var health = new HealthClient(invoker);
+        var health = new Health.HealthClient(invoker);
         var server = await health.CheckAsync(new HealthCheckRequest(), Call(cancellationToken)).ConfigureAwait(false);
         if (server.Status != HealthCheckResponse.Types.ServingStatus.Serving)
         {
@@ -186,18 +204,18 @@ public sealed class PluginConformance
         }
     }
 
-    private async Task<string> InitAsync(IRpcCallInvoker invoker, PluginManifest manifest, JsonObject configuration, CancellationToken cancellationToken)
+    private async Task<string> InitAsync(CallInvoker invoker, PluginManifest manifest, JsonObject configuration, CancellationToken cancellationToken)
     {
-        var response = await new PluginClient(invoker).InitAsync(
+        var response = await new Plugin.PluginClient(invoker).InitAsync(
             new InitRequest { PluginId = manifest.Id, Version = manifest.Version.ToNormalizedString(), Configuration = StructJson.ToStruct(configuration) },
             Call(cancellationToken)).ConfigureAwait(false);
         var metadata = StructJson.ToJsonObject(response.Metadata);
         return metadata.Count == 0 ? "initialized, no metadata" : $"initialized, metadata {metadata.ToJsonString()}";
     }
 
-    private async Task<string> VerifyAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    private async Task<string> VerifyAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
-        var response = await new PluginClient(invoker).VerifyAsync(new VerifyRequest(), Call(cancellationToken)).ConfigureAwait(false);
+        var response = await new Plugin.PluginClient(invoker).VerifyAsync(new VerifyRequest(), Call(cancellationToken)).ConfigureAwait(false);
         if (!response.Ready)
         {
             throw new ConformanceFailure(string.IsNullOrWhiteSpace(response.Reason)
@@ -208,11 +226,11 @@ public sealed class PluginConformance
         return "ready with the sample configuration";
     }
 
-    private async Task<string> UnknownMethodAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    private async Task<string> UnknownMethodAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
         try
         {
-            await invoker.UnaryAsync(UnknownMethod, new Empty(), Call(cancellationToken)).ConfigureAwait(false);
+            await invoker.AsyncUnaryCall(UnknownMethod, null, Call(cancellationToken), new Empty()).ResponseAsync.ConfigureAwait(false);
             throw new ConformanceFailure($"{UnknownMethod.FullName} answered OK; a method the plugin does not have must fail with UNIMPLEMENTED");
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
@@ -221,13 +239,13 @@ public sealed class PluginConformance
         }
     }
 
-    private async Task<string> DeadlineAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    private async Task<string> DeadlineAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
         // A deadline too short for any real answer: the call must end at once, not wait for the plugin.
         try
         {
-            await new PluginClient(invoker).VerifyAsync(new VerifyRequest(), new CallOptions(deadline: DateTime.UtcNow.AddTicks(1), cancellationToken: cancellationToken))
-                .WaitAsync(_options.HealthCheckTimeout, cancellationToken).ConfigureAwait(false);
+            await new Plugin.PluginClient(invoker).VerifyAsync(new VerifyRequest(), new CallOptions(deadline: DateTime.UtcNow.AddTicks(1), cancellationToken: cancellationToken))
+                .ResponseAsync.WaitAsync(_options.HealthCheckTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
         {
@@ -238,7 +256,7 @@ public sealed class PluginConformance
             throw new ConformanceFailure($"a call with an expired deadline was still running after {_options.HealthCheckTimeout.TotalSeconds:0.#} s");
         }
 
-        var after = await new HealthClient(invoker).CheckAsync(new HealthCheckRequest(), Call(cancellationToken)).ConfigureAwait(false);
+        var after = await new Health.HealthClient(invoker).CheckAsync(new HealthCheckRequest(), Call(cancellationToken)).ConfigureAwait(false);
         return after.Status == HealthCheckResponse.Types.ServingStatus.Serving
             ? "a call past its deadline ends with DEADLINE_EXCEEDED and the plugin keeps serving"
             : throw new ConformanceFailure($"after a call past its deadline, Check(\"\") answered {after.Status}");
@@ -255,7 +273,7 @@ public sealed class PluginConformance
         string? shutdownProblem = null;
         try
         {
-            await new PluginClient(connection.CallInvoker).ShutdownAsync(new ShutdownRequest(), Call(cancellationToken)).ConfigureAwait(false);
+            await new Plugin.PluginClient(connection.CallInvoker).ShutdownAsync(new ShutdownRequest(), Call(cancellationToken)).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {

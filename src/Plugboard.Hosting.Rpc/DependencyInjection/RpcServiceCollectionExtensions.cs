@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Plugboard.Hosting;
 using Plugboard.Hosting.Rpc;
+using Plugboard.Hosting.Rpc.Configuration;
 using Plugboard.Hosting.Rpc.Runtimes;
-using Plugboard.Rpc;
+using Grpc.Core;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -22,12 +25,28 @@ public static class RpcServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Declares <typeparamref name="TContract"/> (as <see cref="PlugboardBuilder.AddContract{TContract}"/> does) and lets
-    /// out-of-process plugins serve it: <paramref name="createClient"/> makes the client that implements the interface
-    /// over gRPC, e.g. <c>.AddRpcContract&lt;IDataSource&gt;(invoker =&gt; new DataSourceRpcClient(invoker))</c>. Adds the
-    /// process and endpoint runtimes when they are not there yet.
+    /// Adds the runtimes (as <see cref="AddRpcRuntimes(PlugboardBuilder, Action{RpcPluginOptions}?)"/>) with their options read from
+    /// <paramref name="configuration"/>, e.g. the <c>Plugboard:Rpc</c> section: its keys are <see cref="RpcPluginOptions"/>'s
+    /// property names and set every plugin's defaults (<c>CallTimeout</c>, <c>RestartDelay</c>, <c>MaxRestartDelay</c>,
+    /// <c>RestartJitter</c>, <c>HealthCheckInterval</c>, <c>Transport</c>, <c>AutoMutualTls</c>, …); <c>Plugins:&lt;id&gt;</c>
+    /// under it sets one plugin's. Invalid values fail at start, naming the plugin and the key.
     /// </summary>
-    public static PlugboardBuilder AddRpcContract<TContract>(this PlugboardBuilder builder, Func<IRpcCallInvoker, TContract> createClient)
+    public static PlugboardBuilder AddRpcRuntimes(this PlugboardBuilder builder, IConfiguration configuration, Action<RpcPluginOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddSingleton<IConfigureOptions<RpcPluginOptions>>(new RpcPluginOptionsConfiguration(configuration));
+        return builder.AddRpcRuntimes(configure);
+    }
+
+    /// <summary>
+    /// Declares <typeparamref name="TContract"/> (as <see cref="PlugboardBuilder.AddContract{TContract}"/> does) and lets
+    /// out-of-process plugins serve it: <paramref name="createClient"/> makes the adapter that implements the interface
+    /// over the contract's generated gRPC client (see <see cref="RpcContractAdapter"/>), e.g.
+    /// <c>.AddRpcContract&lt;IDataSource&gt;(invoker =&gt; new DataSourceRpcClient(invoker))</c>. Adds the process and
+    /// endpoint runtimes when they are not there yet.
+    /// </summary>
+    public static PlugboardBuilder AddRpcContract<TContract>(this PlugboardBuilder builder, Func<CallInvoker, TContract> createClient)
         where TContract : class
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -49,6 +68,8 @@ public static class RpcServiceCollectionExtensions
             services.ConfigureAll(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RpcPluginOptions>, RpcPluginOptionsValidation>());
+        services.AddOptions<RpcPluginOptions>().ValidateOnStart();
         services.TryAddSingleton<ProcessPluginRuntime>();
         services.TryAddSingleton<EndpointPluginRuntime>();
         return services;

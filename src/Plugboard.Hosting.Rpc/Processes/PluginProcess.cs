@@ -24,20 +24,30 @@ public sealed class PluginProcess : IAsyncDisposable
     private Task? _stdoutPump;
     private int _disposed;
 
-    private PluginProcess(Process process, string pluginId, ILogger logger, int stderrLines, string? socketDirectory)
+    private readonly TimeProvider _time;
+    private readonly List<string> _noise = [];
+
+    private PluginProcess(Process process, string pluginId, ILogger logger, int stderrLines, string? socketDirectory, TimeProvider time)
     {
+        _time = time;
         _process = process;
         _pluginId = pluginId;
         _logger = logger;
         _socketDirectory = socketDirectory;
         _stderr = new StderrTail(stderrLines);
-        StartedAt = DateTimeOffset.UtcNow;
+        StartedAt = time.GetUtcNow();
         Exited = WaitForExitAsync();
         _stderrPump = PumpStderrAsync();
     }
 
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
+
+    /// <summary>The stdout lines the plugin printed before its handshake line (the protocol says it must print none), the first few kept.</summary>
+    public IReadOnlyList<string> NoiseBeforeHandshake => _noise;
+
+    /// <summary>How many stdout lines the plugin printed before its handshake line.</summary>
+    public int NoiseLineCount { get; private set; }
 
     /// <summary>What the plugin answered in its handshake.</summary>
     public PluginAnswer Handshake { get; private set; } = null!;
@@ -58,9 +68,18 @@ public sealed class PluginProcess : IAsyncDisposable
     /// Starts <paramref name="command"/> in <paramref name="directory"/> and waits for its handshake line.
     /// </summary>
     /// <exception cref="PluginStartException">The process could not start, exited first, timed out, or answered what the host does not speak.</exception>
-    public static async Task<PluginProcess> StartAsync(
+    public static Task<PluginProcess> StartAsync(
         string pluginId, PluginCommand command, string directory, RpcPluginOptions options, string? clientCertificatePem, ILogger logger, CancellationToken cancellationToken)
+        => StartAsync(pluginId, command, directory, options, clientCertificatePem, logger, TimeProvider.System, cancellationToken);
+
+    /// <summary>
+    /// Starts <paramref name="command"/> in <paramref name="directory"/> and waits for its handshake line, timing the start with <paramref name="time"/>.
+    /// </summary>
+    /// <exception cref="PluginStartException">The process could not start, exited first, timed out, or answered what the host does not speak.</exception>
+    public static async Task<PluginProcess> StartAsync(
+        string pluginId, PluginCommand command, string directory, RpcPluginOptions options, string? clientCertificatePem, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(options);
         var socketDirectory = options.Transport == PluginTransport.UnixSocket
@@ -119,7 +138,7 @@ public sealed class PluginProcess : IAsyncDisposable
                 $"{pluginId}: could not start '{command}' in {directory}: {ex.Message}. Check the manifest's entry and that the program is installed (and executable).", ex);
         }
 
-        var plugin = new PluginProcess(process, pluginId, logger, options.StderrLinesKept, socketDirectory);
+        var plugin = new PluginProcess(process, pluginId, logger, options.StderrLinesKept, socketDirectory, time);
         RunningPlugins.Add(plugin);
         try
         {
@@ -192,7 +211,7 @@ public sealed class PluginProcess : IAsyncDisposable
         }
 
         await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        await Task.WhenAny(Task.WhenAll(_stderrPump, _stdoutPump ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(_stderrPump, _stdoutPump ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false);
         _process.Dispose();
         DeleteDirectory(_socketDirectory);
     }
@@ -205,8 +224,8 @@ public sealed class PluginProcess : IAsyncDisposable
 
     private async Task<PluginAnswer> ReadHandshakeAsync(PluginCommand command, RpcPluginOptions options, bool expectCertificate, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.StartTimeout);
+        using var startTimeout = new CancellationTokenSource(options.StartTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, startTimeout.Token);
         var noise = 0;
         while (true)
         {
@@ -226,7 +245,7 @@ public sealed class PluginProcess : IAsyncDisposable
             if (line is null)
             {
                 await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+                await Task.WhenAny(_stderrPump, Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false);
                 throw new PluginStartException(
                     $"{_pluginId}: '{command}' {ExitSummary()} before its handshake. Run it by hand with {PluginHandshake.MagicCookieKey}={PluginHandshake.MagicCookieValue} set to see why.{StderrSuffix()}");
             }
@@ -241,6 +260,12 @@ public sealed class PluginProcess : IAsyncDisposable
                 }
 
                 _logger.LogWarning("Plugin {PluginId}: ignoring stdout line before the handshake ({Problem}): {Line}", _pluginId, problem, Shorten(line));
+                NoiseLineCount = noise;
+                if (_noise.Count < 5)
+                {
+                    _noise.Add(Shorten(line));
+                }
+
                 continue;
             }
 
@@ -318,7 +343,7 @@ public sealed class PluginProcess : IAsyncDisposable
 
     private async Task<bool> ExitsWithinAsync(TimeSpan timeout)
     {
-        await Task.WhenAny(Exited, Task.Delay(timeout, CancellationToken.None)).ConfigureAwait(false);
+        await Task.WhenAny(Exited, Task.Delay(timeout, _time, CancellationToken.None)).ConfigureAwait(false);
         return Exited.IsCompleted;
     }
 

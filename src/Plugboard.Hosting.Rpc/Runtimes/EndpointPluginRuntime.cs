@@ -10,8 +10,8 @@ namespace Plugboard.Hosting.Rpc.Runtimes;
 /// <c>unix:///path</c>) named by <see cref="RpcPluginOptions.EndpointAddress"/> or else the manifest's entry,
 /// with the same deadlines, health checks and states as process plugins.
 /// </summary>
-public sealed class EndpointPluginRuntime(IEnumerable<RpcContractAdapter> adapters, IOptionsMonitor<RpcPluginOptions> options)
-    : RpcPluginRuntime(adapters, options)
+public sealed class EndpointPluginRuntime(IEnumerable<RpcContractAdapter> adapters, IOptionsMonitor<RpcPluginOptions> options, TimeProvider? timeProvider = null)
+    : RpcPluginRuntime(adapters, options, timeProvider)
 {
     /// <inheritdoc />
     public override PluginRuntimeKind Kind => PluginRuntimeKind.Endpoint;
@@ -24,7 +24,7 @@ public sealed class EndpointPluginRuntime(IEnumerable<RpcContractAdapter> adapte
         var address = options.EndpointAddress ?? ResolveEntry(request.Manifest, "grpc://my-plugin:5000");
         try
         {
-            return new EndpointPluginConnection(request.Manifest.Id, address, options, request.Logger);
+            return new EndpointPluginConnection(request.Manifest.Id, address, options, request.Logger, Time);
         }
         catch (FormatException ex)
         {

@@ -11,8 +11,8 @@ namespace Plugboard.Hosting.Rpc.Runtimes;
 /// the folder or a command line such as <c>node index.js</c>, never through a shell), completes the handshake,
 /// and supervises the process (health checks, restart after a crash, graceful stop).
 /// </summary>
-public sealed class ProcessPluginRuntime(IEnumerable<RpcContractAdapter> adapters, IOptionsMonitor<RpcPluginOptions> options)
-    : RpcPluginRuntime(adapters, options)
+public sealed class ProcessPluginRuntime(IEnumerable<RpcContractAdapter> adapters, IOptionsMonitor<RpcPluginOptions> options, TimeProvider? timeProvider = null)
+    : RpcPluginRuntime(adapters, options, timeProvider)
 {
     /// <inheritdoc />
     public override PluginRuntimeKind Kind => PluginRuntimeKind.Process;
@@ -32,6 +32,6 @@ public sealed class ProcessPluginRuntime(IEnumerable<RpcContractAdapter> adapter
             throw new PluginLoadException($"{request.Manifest.Id}: entry '{entry}' cannot be run: {ex.Message}.");
         }
 
-        return new ProcessPluginConnection(request.Manifest.Id, command, request.Directory, options, request.Logger);
+        return new ProcessPluginConnection(request.Manifest.Id, command, request.Directory, options, request.Logger, Time);
     }
 }

@@ -1,18 +1,23 @@
-using Plugboard.Rpc;
+using Grpc.Core;
 
 namespace Plugboard.Hosting.Rpc.Runtimes;
 
 /// <summary>
-/// How the host turns a plugin's gRPC service into its C# contract: for <see cref="Contract"/>, a factory of the
-/// client that implements the interface over a call invoker (e.g. <c>invoker =&gt; new DataSourceRpcClient(invoker)</c>).
-/// Register one per contract with <c>services.AddRpcContract&lt;TContract&gt;(…)</c>.
+/// The one seam between a C# contract and its gRPC service: how the host turns a plugin's service into the contract
+/// the application calls. A host author adding a contract writes, once, a class implementing the interface over the
+/// client Grpc.Tools generates from the contract's proto (e.g. <c>DataSourceRpcClient : IDataSource</c> over
+/// <c>DataSource.DataSourceClient</c>), and registers its factory with
+/// <c>services.AddRpcContract&lt;IDataSource&gt;(invoker =&gt; new DataSourceRpcClient(invoker))</c>.
 /// </summary>
 /// <param name="Contract">The contract interface.</param>
-/// <param name="Create">Creates the client; the invoker applies the plugin's deadlines and fails fast while it is down.</param>
-public sealed record RpcContractAdapter(Type Contract, Func<IRpcCallInvoker, object> Create)
+/// <param name="Create">
+/// Creates the adapter over a plugin's call invoker: the invoker names the plugin on every call, runs the configured
+/// interceptors, applies the plugin's deadline and fails fast with Unavailable while the plugin is down.
+/// </param>
+public sealed record RpcContractAdapter(Type Contract, Func<CallInvoker, object> Create)
 {
     /// <summary>Creates an adapter for <typeparamref name="TContract"/>.</summary>
-    public static RpcContractAdapter For<TContract>(Func<IRpcCallInvoker, TContract> create)
+    public static RpcContractAdapter For<TContract>(Func<CallInvoker, TContract> create)
         where TContract : class
     {
         ArgumentNullException.ThrowIfNull(create);

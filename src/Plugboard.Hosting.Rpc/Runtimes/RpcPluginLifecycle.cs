@@ -1,6 +1,5 @@
+using Grpc.Core;
 using Plugboard.Hosting.Rpc.Supervision;
-using Plugboard.Rpc;
-using Plugboard.Rpc.Plugin;
 using Plugboard.Rpc.Protocol;
 
 namespace Plugboard.Hosting.Rpc.Runtimes;
@@ -36,8 +35,8 @@ public sealed class RpcPluginLifecycle : IPlugin
         };
         try
         {
-            var response = await new PluginClient(_connection.CallInvoker)
-                .InitAsync(request, new CallOptions(cancellationToken: cancellationToken))
+            var response = await new Plugin.PluginClient(_connection.CallInvoker)
+                .InitAsync(request, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             _lastInit = request;
             return StructJson.ToMetadata(response.Metadata);
@@ -59,8 +58,8 @@ public sealed class RpcPluginLifecycle : IPlugin
     {
         try
         {
-            var response = await new PluginClient(_connection.CallInvoker)
-                .VerifyAsync(new VerifyRequest(), new CallOptions(cancellationToken: cancellationToken))
+            var response = await new Plugin.PluginClient(_connection.CallInvoker)
+                .VerifyAsync(new VerifyRequest(), cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             return response.Ready
                 ? VerifyResult.Ready()
@@ -79,11 +78,11 @@ public sealed class RpcPluginLifecycle : IPlugin
     /// <summary>Nothing to release here: the runtime stops the plugin (Shutdown, then its process) when it unloads it.</summary>
     public ValueTask DisposeAsync() => default;
 
-    private async Task ReinitializeAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    private async Task ReinitializeAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
         if (_lastInit is { } request)
         {
-            await new PluginClient(invoker).InitAsync(request, new CallOptions(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await new Plugin.PluginClient(invoker).InitAsync(request, deadline: DateTime.UtcNow + _connection.Options.CallTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 }

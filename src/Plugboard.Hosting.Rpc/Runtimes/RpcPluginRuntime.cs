@@ -18,8 +18,10 @@ public abstract class RpcPluginRuntime : IPluginRuntime
     /// <summary>Creates the runtime.</summary>
     /// <param name="adapters">The gRPC clients of the host's contracts.</param>
     /// <param name="options">Options per plugin id (named options), with defaults for all.</param>
-    protected RpcPluginRuntime(IEnumerable<RpcContractAdapter> adapters, IOptionsMonitor<RpcPluginOptions> options)
+    /// <param name="timeProvider">The clock of health checks, restarts and timeouts; the system's by default.</param>
+    protected RpcPluginRuntime(IEnumerable<RpcContractAdapter> adapters, IOptionsMonitor<RpcPluginOptions> options, TimeProvider? timeProvider = null)
     {
+        Time = timeProvider ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(adapters);
         _adapters = adapters.GroupBy(a => a.Contract).ToDictionary(g => g.Key, g => g.Last());
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -27,6 +29,9 @@ public abstract class RpcPluginRuntime : IPluginRuntime
 
     /// <inheritdoc />
     public abstract PluginRuntimeKind Kind { get; }
+
+    /// <summary>The clock the plugins' connections run on.</summary>
+    protected TimeProvider Time { get; }
 
     /// <inheritdoc />
     public async ValueTask<LoadedPlugin> LoadAsync(PluginLoadRequest request, CancellationToken cancellationToken)
@@ -40,7 +45,7 @@ public abstract class RpcPluginRuntime : IPluginRuntime
         {
             throw new PluginLoadException(
                 $"{id}: the host has no gRPC client for contract {missing.FullName}, so it cannot call this {Kind.ToString().ToLowerInvariant()} plugin; " +
-                $"register one with services.AddRpcContract<{missing.Name}>(invoker => new {missing.Name.TrimStart('I')}RpcClient(invoker)).");
+                $"register its adapter over the generated client with services.AddRpcContract<{missing.Name}>(invoker => new {missing.Name.TrimStart('I')}RpcClient(invoker)).");
         }
 
         if (clients.Count > 1)

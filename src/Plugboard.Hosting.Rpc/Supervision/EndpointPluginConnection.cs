@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Plugboard.Hosting.Rpc.Channels;
 using Plugboard.Hosting.Rpc.Processes;
-using Plugboard.Rpc.Client;
 
 namespace Plugboard.Hosting.Rpc.Supervision;
 
@@ -19,8 +19,9 @@ public sealed class EndpointPluginConnection : RpcPluginConnection
     /// <param name="address"><c>grpc://host:port</c>, <c>http://host:port</c>, <c>https://host:port</c>, <c>unix:///path</c> or <c>host:port</c>.</param>
     /// <param name="options">The plugin's options.</param>
     /// <param name="logger">The plugin's logger.</param>
-    public EndpointPluginConnection(string pluginId, string address, RpcPluginOptions options, ILogger logger)
-        : base(pluginId, options, logger)
+    /// <param name="timeProvider">The clock of health checks and timeouts; the system's by default.</param>
+    public EndpointPluginConnection(string pluginId, string address, RpcPluginOptions options, ILogger logger, TimeProvider? timeProvider = null)
+        : base(pluginId, options, logger, timeProvider)
     {
         ChannelAddress = ToChannelAddress(address);
     }
@@ -66,34 +67,35 @@ public sealed class EndpointPluginConnection : RpcPluginConnection
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var channel = RpcChannel.ForAddress(ChannelAddress, CreateChannelOptions());
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.StartTimeout);
-        HealthProblem? problem;
-        while (true)
+        PluginChannel? channel = PluginChannel.ForAddress(ChannelAddress, CreateChannelSettings());
+        try
         {
-            problem = await CheckHealthAsync(channel.CallInvoker, timeout.Token).ConfigureAwait(false);
-            if (problem is null)
+            using var deadline = new CancellationTokenSource(Options.StartTimeout, Time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            while (await CheckHealthAsync(channel.Invoker, timeout.Token).ConfigureAwait(false) is { } problem)
             {
-                break;
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), Time, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new PluginStartException(
+                        $"{PluginId}: the endpoint {ChannelAddress} did not answer its health check within {Options.StartTimeout.TotalSeconds:0.#} s ({problem.Message}). " +
+                        "Check the service runs and serves grpc.health.v1.Health, and the address in the manifest's entry or RpcPluginOptions.EndpointAddress.");
+                }
             }
 
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                channel.Dispose();
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new PluginStartException(
-                    $"{PluginId}: the endpoint {ChannelAddress} did not answer its health check within {Options.StartTimeout.TotalSeconds:0.#} s ({problem.Message}). " +
-                    "Check the service runs and serves grpc.health.v1.Health, and the address in the manifest's entry or RpcPluginOptions.EndpointAddress.");
-            }
+            var invoker = channel.Invoker;
+            Publish(channel, RpcPluginState.Serving, null);
+            channel = null; // the connection owns it now
+            _health = Task.Run(() => RunHealthChecksAsync(invoker, OnUnhealthy, _stopping.Token), CancellationToken.None);
         }
-
-        Publish(channel, RpcPluginState.Serving, null);
-        _health = Task.Run(() => RunHealthChecksAsync(channel.CallInvoker, OnUnhealthy, _stopping.Token), CancellationToken.None);
+        finally
+        {
+            channel?.Dispose();
+        }
     }
 
     /// <inheritdoc />

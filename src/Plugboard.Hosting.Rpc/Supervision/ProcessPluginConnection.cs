@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using Grpc.Core;
+using Plugboard.Hosting.Rpc.Channels;
 using Plugboard.Hosting.Rpc.Processes;
 using Plugboard.Hosting.Rpc.Security;
-using Plugboard.Rpc;
-using Plugboard.Rpc.Client;
-using Plugboard.Rpc.Plugin;
 using Plugboard.Rpc.Protocol;
 
 namespace Plugboard.Hosting.Rpc.Supervision;
@@ -21,6 +20,7 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
     private readonly string _directory;
     private readonly CancellationTokenSource _stopping = new();
     private readonly X509Certificate2? _clientCertificate;
+    private readonly RestartBackoff _backoff;
     private PluginProcess? _process;
     private Task? _supervision;
     private int _restarts;
@@ -28,9 +28,16 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
     private string? _killedBecause;
 
     /// <summary>Creates the supervisor of <paramref name="command"/> run in <paramref name="directory"/>; nothing starts until <see cref="StartAsync"/>.</summary>
-    public ProcessPluginConnection(string pluginId, PluginCommand command, string directory, RpcPluginOptions options, ILogger logger)
-        : base(pluginId, options, logger)
+    /// <param name="pluginId">The plugin id.</param>
+    /// <param name="command">The program and arguments.</param>
+    /// <param name="directory">The working directory (the plugin's folder).</param>
+    /// <param name="options">The plugin's options.</param>
+    /// <param name="logger">The plugin's logger.</param>
+    /// <param name="timeProvider">The clock of health checks, restart backoff and timeouts; the system's by default.</param>
+    public ProcessPluginConnection(string pluginId, PluginCommand command, string directory, RpcPluginOptions options, ILogger logger, TimeProvider? timeProvider = null)
+        : base(pluginId, options, logger, timeProvider)
     {
+        _backoff = new RestartBackoff(options);
         _command = command ?? throw new ArgumentNullException(nameof(command));
         _directory = directory ?? throw new ArgumentNullException(nameof(directory));
         _clientCertificate = options.AutoMutualTls ? EphemeralCertificate.Create("plugboard-host") : null;
@@ -41,6 +48,15 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
 
     /// <summary>How many times the process was restarted after a crash.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>
+    /// The stdout lines the first process printed before its handshake line (a protocol violation the host tolerates up
+    /// to <see cref="RpcPluginOptions.MaxNoiseLines"/>), the first few of <see cref="NoiseLineCount"/>.
+    /// </summary>
+    public IReadOnlyList<string> NoiseBeforeHandshake { get; private set; } = [];
+
+    /// <summary>How many stdout lines the first process printed before its handshake line.</summary>
+    public int NoiseLineCount { get; private set; }
 
     /// <summary>What it took to stop the process at <see cref="StopAsync"/>; null before.</summary>
     public PluginStopOutcome? StopOutcome { get; private set; }
@@ -58,6 +74,8 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
 
         var (process, channel) = await LaunchAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _process, process);
+        NoiseBeforeHandshake = process.NoiseBeforeHandshake;
+        NoiseLineCount = process.NoiseLineCount;
         Publish(channel, RpcPluginState.Serving, null);
         _supervision = Task.Run(() => SuperviseAsync(process, channel, _stopping.Token), CancellationToken.None);
     }
@@ -76,8 +94,8 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
             try
             {
                 // Calls still go through here: Shutdown is the last one.
-                await new PluginClient(CurrentInvoker())
-                    .ShutdownAsync(new ShutdownRequest(), new CallOptions(deadline: DateTime.UtcNow + Options.ShutdownTimeout, cancellationToken: cancellationToken))
+                await new Plugin.PluginClient(CallInvoker)
+                    .ShutdownAsync(new ShutdownRequest(), deadline: DateTime.UtcNow + Options.ShutdownTimeout, cancellationToken: cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (RpcException ex)
@@ -106,21 +124,21 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
         _clientCertificate?.Dispose();
     }
 
-    private async Task<(PluginProcess Process, RpcChannel Channel)> LaunchAsync(CancellationToken cancellationToken)
+    private async Task<(PluginProcess Process, PluginChannel Channel)> LaunchAsync(CancellationToken cancellationToken)
     {
         var pem = _clientCertificate is null ? null : EphemeralCertificate.ToPem(_clientCertificate);
-        var process = await PluginProcess.StartAsync(PluginId, _command, _directory, Options, pem, Logger, cancellationToken).ConfigureAwait(false);
+        var process = await PluginProcess.StartAsync(PluginId, _command, _directory, Options, pem, Logger, Time, cancellationToken).ConfigureAwait(false);
         try
         {
             var tls = process.Handshake.ServerCertificate is { } der && _clientCertificate is not null
-                ? new RpcClientTlsOptions
+                ? new PluginChannelTls
                 {
                     ClientCertificate = _clientCertificate,
                     TrustedCertificateAuthorities = [X509CertificateLoader.LoadCertificate(der)],
                     TargetHost = "localhost",
                 }
                 : null;
-            var channel = RpcChannel.ForEndpoint(process.Handshake.Line.Endpoint, CreateChannelOptions(tls));
+            var channel = PluginChannel.ForEndpoint(process.Handshake.Line.Endpoint, CreateChannelSettings(tls));
             return (process, channel);
         }
         catch (Exception ex)
@@ -130,13 +148,13 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
         }
     }
 
-    private async Task SuperviseAsync(PluginProcess process, RpcChannel channel, CancellationToken stopping)
+    private async Task SuperviseAsync(PluginProcess process, PluginChannel channel, CancellationToken stopping)
     {
         var crashesInARow = 0;
         while (!stopping.IsCancellationRequested)
         {
             using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            var health = RunHealthChecksAsync(channel.CallInvoker, problem => OnUnhealthy(process, problem), running.Token);
+            var health = RunHealthChecksAsync(channel.Invoker, problem => OnUnhealthy(process, problem), running.Token);
             try
             {
                 await process.Exited.WaitAsync(stopping).ConfigureAwait(false);
@@ -155,17 +173,18 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
                 return;
             }
 
-            crashesInARow = DateTimeOffset.UtcNow - process.StartedAt >= Options.RestartBackoffReset ? 1 : crashesInARow + 1;
+            crashesInARow = Time.GetUtcNow() - process.StartedAt >= Options.RestartBackoffReset ? 1 : crashesInARow + 1;
             var killedBecause = Interlocked.Exchange(ref _killedBecause, null);
             var what = killedBecause is null
                 ? $"its process (pid {process.Id}) {process.ExitSummary()}"
                 : $"its process (pid {process.Id}) stopped answering its health checks ({killedBecause}) and was killed";
-            var reason = $"{what}; restarting it in {Describe(BackoffDelay(crashesInARow))} (restart {Restarts + 1})";
+            var delay = _backoff.Delay(crashesInARow);
+            var reason = $"{what}; restarting it in {Describe(delay)} (restart {Restarts + 1})";
             Publish(null, RpcPluginState.Restarting, reason);
             Logger.LogError("Plugin {PluginId} crashed: its process (pid {Pid}) {Exit} Restarting it.", PluginId, process.Id, process.DescribeExit());
             await process.DisposeAsync().ConfigureAwait(false);
 
-            var next = await RestartAsync(crashesInARow, stopping).ConfigureAwait(false);
+            var next = await RestartAsync(crashesInARow, delay, stopping).ConfigureAwait(false);
             if (next is null)
             {
                 return;
@@ -175,15 +194,14 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
         }
     }
 
-    private async Task<(PluginProcess, RpcChannel)?> RestartAsync(int crashesInARow, CancellationToken stopping)
+    private async Task<(PluginProcess, PluginChannel)?> RestartAsync(int crashesInARow, TimeSpan delay, CancellationToken stopping)
     {
         var attempt = crashesInARow;
         while (true)
         {
-            var delay = BackoffDelay(attempt);
             try
             {
-                await Task.Delay(delay, stopping).ConfigureAwait(false);
+                await Task.Delay(delay, Time, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -198,9 +216,9 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
                 {
                     try
                     {
-                        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                        timeout.CancelAfter(Options.CallTimeout);
-                        await reinitialize(channel.CallInvoker, timeout.Token).ConfigureAwait(false);
+                        using var callTimeout = new CancellationTokenSource(Options.CallTimeout, Time);
+                        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping, callTimeout.Token);
+                        await reinitialize(channel.Invoker, timeout.Token).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is RpcException or OperationCanceledException && !stopping.IsCancellationRequested)
                     {
@@ -225,7 +243,8 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
             catch (PluginStartException ex)
             {
                 attempt++;
-                SetState(RpcPluginState.Restarting, $"{ex.Message}; trying again in {Describe(BackoffDelay(attempt))} (restart {Restarts + 1})");
+                delay = _backoff.Delay(attempt);
+                SetState(RpcPluginState.Restarting, $"{ex.Message}; trying again in {Describe(delay)} (restart {Restarts + 1})");
                 Logger.LogError("Plugin {PluginId} could not be restarted: {Message}", PluginId, ex.Message);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -246,11 +265,4 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
         delay < TimeSpan.FromSeconds(1)
             ? $"{delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms"
             : $"{delay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
-
-    private TimeSpan BackoffDelay(int attempt)
-    {
-        var factor = Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
-        var delay = TimeSpan.FromTicks((long)Math.Min(Options.RestartDelay.Ticks * factor, Options.MaxRestartDelay.Ticks));
-        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-    }
 }

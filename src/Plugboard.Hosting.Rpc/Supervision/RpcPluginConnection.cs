@@ -1,31 +1,47 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
 using Microsoft.Extensions.Logging;
-using Plugboard.Rpc;
-using Plugboard.Rpc.Client;
-using Plugboard.Rpc.Health;
+using Plugboard.Hosting.Rpc.Calls;
+using Plugboard.Hosting.Rpc.Channels;
 
 namespace Plugboard.Hosting.Rpc.Supervision;
 
 /// <summary>
-/// The host's link to one out-of-process plugin: the channel to it, its state, periodic health checks, and a
-/// <see cref="CallInvoker"/> that gives every call the default deadline and fails at once with Unavailable while
-/// the plugin is not reachable (restarting or stopped) instead of letting callers hang.
+/// The host's link to one out-of-process plugin: the <see cref="Grpc.Net.Client.GrpcChannel"/> to it, its state, periodic health
+/// checks, and a <see cref="CallInvoker"/> for generated clients whose interceptors name the plugin on every call
+/// (<see cref="PluginCallHeaders.PluginId"/>), run <see cref="RpcPluginOptions.Interceptors"/>, log and measure each call,
+/// give it the default deadline and fail it at once with Unavailable while the plugin is not reachable (restarting or
+/// stopped) instead of letting callers hang.
 /// </summary>
 public abstract class RpcPluginConnection : IAsyncDisposable
 {
     private readonly Lock _gate = new();
-    private RpcChannel? _channel;
+    private PluginChannel? _channel;
     private RpcPluginState _state = RpcPluginState.Starting;
     private string? _reason;
 
     /// <summary>Creates the connection; nothing runs until <see cref="StartAsync"/>.</summary>
-    protected RpcPluginConnection(string pluginId, RpcPluginOptions options, ILogger logger)
+    /// <param name="pluginId">The plugin id.</param>
+    /// <param name="options">The plugin's options.</param>
+    /// <param name="logger">The plugin's logger.</param>
+    /// <param name="timeProvider">The clock of health checks, restart delays and timeouts; the system's by default.</param>
+    protected RpcPluginConnection(string pluginId, RpcPluginOptions options, ILogger logger, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(pluginId);
         PluginId = pluginId;
         Options = options ?? throw new ArgumentNullException(nameof(options));
         Logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        CallInvoker = new ConnectionCallInvoker(this);
+        Time = timeProvider ?? TimeProvider.System;
+
+        // Outermost first: the plugin id, the application's interceptors (which see it), then the host's rules (deadline,
+        // fail-fast, logging and metrics) in one interceptor, then the current process's channel.
+        CallInvoker invoker = new CurrentChannelInvoker(this);
+        var applicationInterceptors = options.Interceptors.Count > 0;
+        invoker = invoker.Intercept(new PluginCallInterceptor(this, logger, Time, addPluginId: !applicationInterceptors));
+        CallInvoker = applicationInterceptors
+            ? invoker.Intercept([.. options.Interceptors]).Intercept(new PluginIdInterceptor(pluginId))
+            : invoker;
     }
 
     /// <summary>The plugin id.</summary>
@@ -34,8 +50,14 @@ public abstract class RpcPluginConnection : IAsyncDisposable
     /// <summary>The options this connection runs with.</summary>
     public RpcPluginOptions Options { get; }
 
-    /// <summary>Calls the plugin: default deadline, fail-fast with Unavailable while it is not reachable.</summary>
-    public IRpcCallInvoker CallInvoker { get; }
+    /// <summary>
+    /// Calls the plugin, for generated clients (<c>new Plugin.PluginClient(connection.CallInvoker)</c>): default deadline,
+    /// fail-fast with Unavailable while it is not reachable, logged and measured.
+    /// </summary>
+    public CallInvoker CallInvoker { get; }
+
+    /// <summary>The clock of health checks, restart delays and timeouts.</summary>
+    protected TimeProvider Time { get; }
 
     /// <summary>The current state.</summary>
     public RpcPluginState State
@@ -77,7 +99,7 @@ public abstract class RpcPluginConnection : IAsyncDisposable
     /// Brings a freshly restarted plugin back to where the previous process was (the host sets it to repeat Init
     /// with the same configuration). Runs before calls are let through again.
     /// </summary>
-    public Func<IRpcCallInvoker, CancellationToken, Task>? Reinitialize { get; set; }
+    public Func<CallInvoker, CancellationToken, Task>? Reinitialize { get; set; }
 
     /// <summary>Raised on every state change, on the thread that made it.</summary>
     public event EventHandler<RpcPluginStateChangedEventArgs>? StateChanged;
@@ -123,22 +145,17 @@ public abstract class RpcPluginConnection : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(Options.ShutdownGrace * 4);
+        using var timeout = new CancellationTokenSource(Options.ShutdownGrace * 4, Time);
         await StopAsync(timeout.Token).ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>The invoker of the current channel; throws Unavailable (with the reason) when there is none.</summary>
-    internal IRpcCallInvoker CurrentInvoker()
+    /// <summary>The current channel while the plugin serves; null otherwise.</summary>
+    internal PluginChannel? CurrentChannel()
     {
         lock (_gate)
         {
-            if (_channel is { } channel && _state == RpcPluginState.Serving)
-            {
-                return channel.CallInvoker;
-            }
-
-            throw Unavailable(null);
+            return _state == RpcPluginState.Serving ? _channel : null;
         }
     }
 
@@ -156,22 +173,21 @@ public abstract class RpcPluginConnection : IAsyncDisposable
         var detail = cause is null
             ? $"plugin '{PluginId}' is {state}{(reason is null ? string.Empty : ": " + reason)}; try again later"
             : $"plugin '{PluginId}' went away during the call ({state}{(reason is null ? string.Empty : ": " + reason)}); try again later";
-        return new RpcException(new Status(StatusCode.Unavailable, detail), new Metadata(), cause);
+        return new RpcException(new Status(StatusCode.Unavailable, detail, cause), new Metadata(), detail);
     }
 
-    /// <summary>Creates the channel options for this plugin.</summary>
-    protected RpcChannelOptions CreateChannelOptions(RpcClientTlsOptions? tls = null) => new()
+    /// <summary>The channel settings for this plugin.</summary>
+    protected PluginChannelSettings CreateChannelSettings(PluginChannelTls? tls = null) => new()
     {
-        MaxReceiveMessageSize = Options.MaxMessageSize,
-        MaxSendMessageSize = Options.MaxMessageSize,
+        MaxMessageSize = Options.MaxMessageSize,
         Tls = tls,
         ConnectTimeout = Options.HealthCheckTimeout,
     };
 
     /// <summary>Sets the channel (null: none) and the state; disposes the channel it replaces.</summary>
-    protected void Publish(RpcChannel? channel, RpcPluginState state, string? reason)
+    protected void Publish(PluginChannel? channel, RpcPluginState state, string? reason)
     {
-        RpcChannel? previous;
+        PluginChannel? previous;
         bool changed;
         lock (_gate)
         {
@@ -207,12 +223,12 @@ public abstract class RpcPluginConnection : IAsyncDisposable
     }
 
     /// <summary>One health check of the whole server: null when it answered SERVING, else what it said or what went wrong.</summary>
-    protected async Task<HealthProblem?> CheckHealthAsync(IRpcCallInvoker invoker, CancellationToken cancellationToken)
+    protected async Task<HealthProblem?> CheckHealthAsync(CallInvoker invoker, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await new HealthClient(invoker)
-                .CheckAsync(new HealthCheckRequest(), new CallOptions(deadline: DateTime.UtcNow + Options.HealthCheckTimeout, cancellationToken: cancellationToken))
+            var response = await new Health.HealthClient(invoker)
+                .CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Options.HealthCheckTimeout, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             return response.Status == HealthCheckResponse.Types.ServingStatus.Serving
                 ? null
@@ -229,10 +245,10 @@ public abstract class RpcPluginConnection : IAsyncDisposable
     /// SERVING makes the plugin not serving at once (calls fail fast until it serves again); after
     /// <see cref="RpcPluginOptions.UnhealthyThreshold"/> checks in a row without an answer, <paramref name="onUnreachable"/> runs.
     /// </summary>
-    protected async Task RunHealthChecksAsync(IRpcCallInvoker invoker, Action<string> onUnreachable, CancellationToken cancellationToken)
+    protected async Task RunHealthChecksAsync(CallInvoker invoker, Action<string> onUnreachable, CancellationToken cancellationToken)
     {
         var failures = 0;
-        using var timer = new PeriodicTimer(Options.HealthCheckInterval);
+        using var timer = new PeriodicTimer(Options.HealthCheckInterval, Time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))

@@ -1,8 +1,7 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Plugboard.Rpc;
-using Plugboard.Rpc.Plugin;
 using Plugboard.Rpc.Protocol;
-using Plugboard.Rpc.Server;
 
 namespace Plugboard.PluginSdk.Lifecycle;
 
@@ -11,8 +10,9 @@ namespace Plugboard.PluginSdk.Lifecycle;
 /// configuration as a JSON object, Verify calls <see cref="IPlugin.VerifyAsync"/>, Shutdown disposes the plugin. The
 /// process itself stops when the host closes its stdin or sends SIGTERM right after (docs/protocol.md, "Stopping").
 /// </summary>
-internal sealed class PluginLifecycleService(IPlugin? plugin, ILoggerFactory loggers, CancellationToken stopping) : PluginServiceBase
+internal sealed class PluginLifecycleService(IServiceProvider services, ILoggerFactory loggers, PluginStopping stopping) : Plugin.PluginBase
 {
+    private readonly IPlugin? plugin = services.GetService<IPlugin>();
     private int _disposed;
 
     public override async Task<InitResponse> Init(InitRequest request, ServerCallContext context)
@@ -30,7 +30,7 @@ internal sealed class PluginLifecycleService(IPlugin? plugin, ILoggerFactory log
             Version = request.Version,
             Logger = loggers.CreateLogger(string.IsNullOrEmpty(request.PluginId) ? "plugin" : request.PluginId),
             Configuration = StructJson.ToJsonObject(request.Configuration),
-            Stopping = stopping,
+            Stopping = stopping.Token,
         };
         try
         {
@@ -40,7 +40,7 @@ internal sealed class PluginLifecycleService(IPlugin? plugin, ILoggerFactory log
         catch (Exception ex) when (ex is not RpcException and not OperationCanceledException)
         {
             // The host shows this to the operator: say what failed, not a stack trace.
-            throw new RpcException(StatusCode.FailedPrecondition, $"Init failed: {ex.Message}");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Init failed: {ex.Message}"));
         }
     }
 
@@ -77,3 +77,6 @@ internal sealed class PluginLifecycleService(IPlugin? plugin, ILoggerFactory log
         }
     }
 }
+
+/// <summary>Cancelled when the plugin process is asked to stop (stdin closed, SIGTERM, or the caller's token).</summary>
+internal sealed record PluginStopping(CancellationToken Token);

@@ -20,11 +20,11 @@ public static class TestPlugins
         return options;
     }
 
-    public static ProcessPluginConnection Sdk(string mode, TestLogger logger, RpcPluginOptions? options = null) =>
-        Create(TestPaths.SdkTestPluginEntry(mode), TestPaths.SdkTestPluginDirectory, logger, options);
+    public static ProcessPluginConnection Sdk(string mode, TestLogger logger, RpcPluginOptions? options = null, TimeProvider? time = null) =>
+        Create(TestPaths.SdkTestPluginEntry(mode), TestPaths.SdkTestPluginDirectory, logger, options, time);
 
-    public static ProcessPluginConnection Create(string entry, string directory, TestLogger logger, RpcPluginOptions? options = null) =>
-        new("custom-test", PluginCommand.Parse(entry, directory), directory, options ?? Options(), logger);
+    public static ProcessPluginConnection Create(string entry, string directory, TestLogger logger, RpcPluginOptions? options = null, TimeProvider? time = null) =>
+        new("custom-test", PluginCommand.Parse(entry, directory), directory, options ?? Options(), logger, time);
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails the test after a minute (a hang guard).</summary>
     public static async Task EventuallyAsync(Func<bool> condition, string what)

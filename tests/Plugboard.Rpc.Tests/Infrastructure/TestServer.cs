@@ -1,45 +1,90 @@
-using Plugboard.Rpc.Client;
-using Plugboard.Rpc.Server;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Builder;
+using Plugboard.Hosting.Rpc.Channels;
+using Plugboard.PluginSdk;
 
 namespace Plugboard.Rpc.Tests.Infrastructure;
 
-/// <summary>A real Kestrel gRPC server on 127.0.0.1:0 or a unix socket in a temp dir, with a channel to it.</summary>
+/// <summary>
+/// The plugin SDK's gRPC server (Kestrel, HTTP/2 only) started in-process on 127.0.0.1 or a unix socket in a temp
+/// directory, with the host's channel to it.
+/// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
+    private readonly WebApplication _app;
     private readonly TempDirectory? _directory;
 
-    private TestServer(RpcServer server, RpcChannel channel, TempDirectory? directory)
+    private TestServer(WebApplication app, RpcEndpoint endpoint, PluginChannel channel, TempDirectory? directory)
     {
-        Server = server;
+        _app = app;
+        Endpoint = endpoint;
         Channel = channel;
         _directory = directory;
     }
 
-    public RpcServer Server { get; }
+    public RpcEndpoint Endpoint { get; }
 
-    public RpcChannel Channel { get; }
+    public PluginChannel Channel { get; }
 
-    public IRpcCallInvoker Invoker => Channel.CallInvoker;
+    public CallInvoker Invoker => Channel.Invoker;
+
+    /// <summary>The address a peer dials: <c>unix:///path</c> or <c>127.0.0.1:port</c>.</summary>
+    public string Target => Endpoint.Network == RpcEndpoint.UnixNetwork ? "unix://" + Endpoint.Address : Endpoint.Address;
 
     public static async Task<TestServer> StartAsync(
-        Action<RpcServiceBuilder> services,
+        Action<PluginServerBuilder> services,
         Transport transport = Transport.Tcp,
-        Action<RpcServerOptions>? configureServer = null,
-        Action<RpcChannelOptions>? configureChannel = null)
+        PluginChannelSettings? channel = null,
+        X509Certificate2? serverCertificate = null,
+        X509Certificate2? trustedClientAuthority = null)
     {
         var directory = transport == Transport.Unix ? new TempDirectory() : null;
-        var options = new RpcServerOptions { UnixSocketPath = directory?.File("rpc.sock") };
-        configureServer?.Invoke(options);
-        var server = await RpcServer.StartAsync(options, services);
-        var channelOptions = new RpcChannelOptions();
-        configureChannel?.Invoke(channelOptions);
-        return new TestServer(server, RpcChannel.ForAddress(server.Address, channelOptions), directory);
+        var endpoint = directory is null ? RpcEndpoint.Tcp(new IPEndPoint(IPAddress.Loopback, FreePort())) : RpcEndpoint.Unix(directory.File("rpc.sock"));
+        var app = await PluginServer.StartAsync(endpoint, services, serverCertificate, trustedClientAuthority, CancellationToken.None);
+        var settings = channel ?? new PluginChannelSettings();
+        return new TestServer(app, endpoint, PluginChannel.ForEndpoint(endpoint, settings), directory);
     }
+
+    /// <summary>Serves <paramref name="echo"/> (and the SDK's lifecycle and health services).</summary>
+    public static Task<TestServer> StartAsync(
+        EchoService echo,
+        Transport transport = Transport.Tcp,
+        PluginChannelSettings? channel = null,
+        Action<GrpcServiceOptions>? grpc = null,
+        X509Certificate2? serverCertificate = null,
+        X509Certificate2? trustedClientAuthority = null) =>
+        StartAsync(
+            plugin =>
+            {
+                plugin.Services.AddSingleton(echo);
+                plugin.AddGrpcService<EchoService>();
+                if (grpc is not null)
+                {
+                    plugin.ConfigureGrpc(grpc);
+                }
+            },
+            transport,
+            channel,
+            serverCertificate,
+            trustedClientAuthority);
 
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
-        await Server.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
         _directory?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,16 +1,15 @@
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
-using Plugboard.Rpc.Health;
-using Plugboard.Rpc.Plugin;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Plugboard.Rpc.Protocol;
-using Plugboard.Rpc.Server;
 using Plugboard.Rpc.Tests.Infrastructure;
 using UserSync.Rpc;
 
 namespace Plugboard.Rpc.Tests.Interop;
 
 /// <summary>
-/// A real @grpc/grpc-js client (tests/interop-node/client.js) against the Plugboard server. The client runs
+/// A real @grpc/grpc-js client (tests/interop-node/client.js) against the plugin SDK's server (Grpc.AspNetCore). The client runs
 /// a fixed scenario once per transport; each test checks one part of what it saw.
 /// </summary>
 public sealed class NodeClientInteropTests(NodeClientInteropTests.Scenario scenario) : IClassFixture<NodeClientInteropTests.Scenario>
@@ -116,11 +115,13 @@ public sealed class NodeClientInteropTests(NodeClientInteropTests.Scenario scena
             {
                 var service = new ScenarioService();
                 await using var server = await TestServer.StartAsync(
-                    services => services.AddPluginService(service).AddDataSourceService(service.DataSource).AddHealthService(new HealthService()),
+                    plugin =>
+                    {
+                        plugin.Services.AddSingleton(service).AddSingleton(service.DataSource);
+                        plugin.AddGrpcService<ScenarioService>().AddGrpcService<ScenarioDataSource>();
+                    },
                     transport);
-                var endpoint = server.Server.Endpoint;
-                var target = endpoint.Network == RpcEndpoint.UnixNetwork ? "unix://" + endpoint.Address : endpoint.Address;
-                var output = await NodePeers.RunClientAsync(target);
+                var output = await NodePeers.RunClientAsync(server.Target);
                 using var document = JsonDocument.Parse(output);
                 _results[transport] = document.RootElement.Clone();
                 _services[transport] = service;
@@ -130,23 +131,23 @@ public sealed class NodeClientInteropTests(NodeClientInteropTests.Scenario scena
         public Task DisposeAsync() => Task.CompletedTask;
     }
 
-    public sealed class ScenarioService : PluginServiceBase
+    public sealed class ScenarioService : Plugin.PluginBase
     {
-        public ScenarioService() => DataSource = new DataSourceService(this);
+        public ScenarioService() => DataSource = new ScenarioDataSource(this);
 
-        public DataSourceServiceBase DataSource { get; }
+        public ScenarioDataSource DataSource { get; }
 
         public TaskCompletionSource TestConnectionCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override async Task<InitResponse> Init(InitRequest request, ServerCallContext context)
         {
-            await context.WriteResponseHeadersAsync(new Metadata().Add("x-served-by", "plugboard"));
+            await context.WriteResponseHeadersAsync(new Metadata { { "x-served-by", "plugboard" } });
             if (context.RequestHeaders.GetValue("x-request-id") is { } requestId)
             {
                 context.ResponseTrailers.Add("x-request-id", requestId);
             }
 
-            if (context.RequestHeaders.GetValueBytes("x-trace-bin") is { } trace)
+            if (context.RequestHeaders.Get("x-trace-bin")?.ValueBytes is { } trace)
             {
                 context.ResponseTrailers.Add("x-trace-bin", trace);
             }
@@ -163,33 +164,33 @@ public sealed class NodeClientInteropTests(NodeClientInteropTests.Scenario scena
         }
 
         public override Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context) =>
-            throw new RpcException(StatusCode.FailedPrecondition, VerifyFailure);
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, VerifyFailure));
+    }
 
-        private sealed class DataSourceService(ScenarioService owner) : DataSourceServiceBase
+    public sealed class ScenarioDataSource(ScenarioService owner) : DataSource.DataSourceBase
+    {
+        public override async Task ListUsers(ListUsersRequest request, IServerStreamWriter<User> responses, ServerCallContext context)
         {
-            public override async Task ListUsers(ListUsersRequest request, IServerStreamWriter<User> responses, ServerCallContext context)
+            var count = int.Parse(context.RequestHeaders.GetValue("x-count") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
+            for (var i = 1; i <= count; i++)
             {
-                var count = int.Parse(context.RequestHeaders.GetValue("x-count") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
-                for (var i = 1; i <= count; i++)
-                {
-                    await responses.WriteAsync(new User { Id = $"u{i}", UserName = $"user{i}", DisplayName = $"User {i}" });
-                }
+                await responses.WriteAsync(new User { Id = $"u{i}", UserName = $"user{i}", DisplayName = $"User {i}" });
+            }
+        }
+
+        public override async Task<TestConnectionResponse> TestConnection(TestConnectionRequest request, ServerCallContext context)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                owner.TestConnectionCancelled.TrySetResult();
+                throw;
             }
 
-            public override async Task<TestConnectionResponse> TestConnection(TestConnectionRequest request, ServerCallContext context)
-            {
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, context.CancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    owner.TestConnectionCancelled.TrySetResult();
-                    throw;
-                }
-
-                return new TestConnectionResponse { Ok = true };
-            }
+            return new TestConnectionResponse { Ok = true };
         }
     }
 }

@@ -1,8 +1,7 @@
+using Grpc.Core;
 using Grpc.Health.V1;
-using Plugboard.Rpc.Client;
+using Plugboard.Hosting.Rpc.Channels;
 using Plugboard.Rpc.Handshake;
-using Plugboard.Rpc.Health;
-using Plugboard.Rpc.Plugin;
 using Plugboard.Rpc.Protocol;
 using Plugboard.Rpc.Tests.Infrastructure;
 using UserSync.Rpc;
@@ -39,12 +38,13 @@ public sealed class NodePluginHandshakeTests
             Assert.StartsWith(socketDirectory.Path, handshake.Endpoint.Address, StringComparison.Ordinal);
             Assert.Equal(PluginHandshake.GrpcProtocol, handshake.Protocol);
 
-            using var channel = RpcChannel.ForEndpoint(handshake.Endpoint);
-            var health = await new HealthClient(channel).CheckAsync(new HealthCheckRequest());
-            var plugin = new PluginClient(channel);
+            using var channel = PluginChannel.ForEndpoint(handshake.Endpoint, new PluginChannelSettings());
+            var health = await new Health.HealthClient(channel.Invoker).CheckAsync(new HealthCheckRequest());
+            var plugin = new Plugin.PluginClient(channel.Invoker);
             var init = await plugin.InitAsync(new InitRequest { PluginId = "custom-node", Version = "1.0.0", Configuration = new() });
             var verify = await plugin.VerifyAsync(new VerifyRequest());
-            var users = await new DataSourceClient(channel).ListUsersAsync(new ListUsersRequest()).ToListAsync();
+            using var listUsers = new DataSource.DataSourceClient(channel.Invoker).ListUsers(new ListUsersRequest());
+            var users = await listUsers.ResponseStream.ReadAllAsync().ToListAsync();
             await plugin.ShutdownAsync(new ShutdownRequest());
 
             Assert.Equal(ServingStatus.Serving, health.Status);

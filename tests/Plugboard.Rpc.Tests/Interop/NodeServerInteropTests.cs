@@ -1,6 +1,7 @@
+using Grpc.Core;
 using Grpc.Health.V1;
-using Plugboard.Rpc.Client;
-using Plugboard.Rpc.Health;
+using Grpc.Net.Client;
+using Plugboard.Hosting.Rpc.Channels;
 using Plugboard.Rpc.Tests.Infrastructure;
 using UserSync.Rpc;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
@@ -31,7 +32,7 @@ public sealed class NodeServersFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The Plugboard client against a real @grpc/grpc-js server (tests/interop-node/server.js).</summary>
+/// <summary>The host's channel (Grpc.Net.Client as PluginChannel sets it up) against a real @grpc/grpc-js server (tests/interop-node/server.js).</summary>
 public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassFixture<NodeServersFixture>
 {
     private NodeServer Tcp => servers.Tcp;
@@ -40,14 +41,16 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
 
     private NodeServer On(Transport transport) => transport == Transport.Tcp ? Tcp : Unix;
 
+    private static PluginChannel Channel(NodeServer server) => PluginChannel.ForAddress(server.Address, new PluginChannelSettings());
+
     [Theory]
     [InlineData(Transport.Tcp)]
     [InlineData(Transport.Unix)]
     public async Task A_unary_call_to_a_node_server_returns_its_response(Transport transport)
     {
-        using var channel = RpcChannel.ForAddress(On(transport).Address);
+        using var channel = Channel(On(transport));
 
-        var response = await new DataSourceClient(channel).TestConnectionAsync(new TestConnectionRequest());
+        var response = await new DataSource.DataSourceClient(channel.Invoker).TestConnectionAsync(new TestConnectionRequest());
 
         Assert.True(response.Ok);
         Assert.StartsWith("node v", response.Message, StringComparison.Ordinal);
@@ -58,27 +61,25 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
     [InlineData(Transport.Unix)]
     public async Task A_server_stream_from_a_node_server_yields_every_message(Transport transport)
     {
-        using var channel = RpcChannel.ForAddress(On(transport).Address);
-        var response = new ResponseMetadata();
+        using var channel = Channel(On(transport));
 
-        var departments = await new DataSourceClient(channel)
-            .ListDepartmentsAsync(new ListDepartmentsRequest(), new CallOptions { ResponseMetadata = response })
-            .ToListAsync();
+        using var call = new DataSource.DataSourceClient(channel.Invoker).ListDepartments(new ListDepartmentsRequest());
+        var departments = await call.ResponseStream.ReadAllAsync().ToListAsync();
+        var headers = await call.ResponseHeadersAsync;
 
         Assert.Equal(["d1", "d2", "d3"], departments.Select(d => d.Id));
         Assert.Equal("d1", departments[1].ParentId);
         Assert.Equal("Vertrieb & Marketing – Süd", departments[2].Name);
-        Assert.Equal("node", response.Headers.GetValue("x-source"));
+        Assert.Equal("node", headers.GetValue("x-source"));
     }
 
     [Fact]
     public async Task A_long_server_stream_from_a_node_server_arrives_whole()
     {
-        using var channel = RpcChannel.ForAddress(Tcp.Address);
+        using var channel = Channel(Tcp);
 
-        var users = await new DataSourceClient(channel)
-            .ListUsersAsync(new ListUsersRequest(), new CallOptions(new Metadata().Add("x-count", "5000")))
-            .ToListAsync();
+        using var call = new DataSource.DataSourceClient(channel.Invoker).ListUsers(new ListUsersRequest(), new Metadata { { "x-count", "5000" } });
+        var users = await call.ResponseStream.ReadAllAsync().ToListAsync();
 
         Assert.Equal(5000, users.Count);
         Assert.Equal("user5000@example.test", users[^1].Email);
@@ -87,28 +88,30 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
     [Fact]
     public async Task Metadata_round_trips_through_a_node_server()
     {
-        using var channel = RpcChannel.ForAddress(Tcp.Address);
+        using var channel = Channel(Tcp);
         var bytes = new byte[] { 0, 1, 2, 250, 255 };
-        var response = new ResponseMetadata();
 
-        await new DataSourceClient(channel).TestConnectionAsync(
-            new TestConnectionRequest(),
-            new CallOptions(new Metadata().Add("x-echo", "hello").Add("x-echo-bin", bytes)) { ResponseMetadata = response });
+        using var call = new DataSource.DataSourceClient(channel.Invoker).TestConnectionAsync(
+            new TestConnectionRequest(), new Metadata { { "x-echo", "hello" }, { "x-echo-bin", bytes } });
+        await call;
+        var trailers = call.GetTrailers();
 
-        Assert.Equal("hello", response.Trailers.GetValue("x-echo"));
-        Assert.Equal(bytes, response.Trailers.GetValueBytes("x-echo-bin"));
+        Assert.Equal("hello", trailers.GetValue("x-echo"));
+        Assert.Equal(bytes, trailers.GetValueBytes("x-echo-bin"));
     }
 
     [Fact]
     public async Task An_error_status_from_a_node_server_arrives_with_its_non_ASCII_message_and_trailers()
     {
-        using var channel = RpcChannel.ForAddress(Tcp.Address);
-        var headers = new Metadata()
-            .Add("x-fail-code", "9")
-            .Add("x-fail-message", "bind refused")
-            .Add("x-echo", "trailer-value");
+        using var channel = Channel(Tcp);
+        var headers = new Metadata
+        {
+            { "x-fail-code", "9" },
+            { "x-fail-message", "bind refused" },
+            { "x-echo", "trailer-value" },
+        };
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => new DataSourceClient(channel).TestConnectionAsync(new TestConnectionRequest(), new CallOptions(headers)));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new DataSource.DataSourceClient(channel.Invoker).TestConnectionAsync(new TestConnectionRequest(), headers));
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Equal("bind refused", error.Status.Detail);
@@ -118,12 +121,13 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
     [Fact]
     public async Task A_node_server_stream_that_fails_midway_reports_its_status()
     {
-        using var channel = RpcChannel.ForAddress(Tcp.Address);
+        using var channel = Channel(Tcp);
         var received = 0;
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var _ in new DataSourceClient(channel).ListUsersAsync(new ListUsersRequest(), new CallOptions(new Metadata().Add("x-count", "10").Add("x-fail-after", "3"))))
+            using var call = new DataSource.DataSourceClient(channel.Invoker).ListUsers(new ListUsersRequest(), new Metadata { { "x-count", "10" }, { "x-fail-after", "3" } });
+            await foreach (var _ in call.ResponseStream.ReadAllAsync())
             {
                 received++;
             }
@@ -137,11 +141,10 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
     [Fact]
     public async Task A_deadline_shorter_than_the_node_servers_work_ends_with_DeadlineExceeded()
     {
-        using var channel = RpcChannel.ForAddress(Tcp.Address);
+        using var channel = Channel(Tcp);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => new DataSourceClient(channel).TestConnectionAsync(
-            new TestConnectionRequest(),
-            new CallOptions(new Metadata().Add("x-delay-ms", "20000"), DateTime.UtcNow.AddMilliseconds(300))));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new DataSource.DataSourceClient(channel.Invoker).TestConnectionAsync(
+            new TestConnectionRequest(), new Metadata { { "x-delay-ms", "20000" } }, DateTime.UtcNow.AddMilliseconds(300)));
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
     }
@@ -149,17 +152,16 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
     [Fact]
     public async Task Cancelling_a_call_to_a_node_server_resets_the_stream_and_the_server_sees_it()
     {
-        using var channel = RpcChannel.ForAddress(Tcp.Address);
+        using var channel = Channel(Tcp);
         using var cancellation = new CancellationTokenSource();
         var marker = Guid.NewGuid().ToString("N");
 
-        var call = new DataSourceClient(channel).TestConnectionAsync(
-            new TestConnectionRequest(),
-            new CallOptions(new Metadata().Add("x-delay-ms", "20000").Add("x-echo", marker), cancellationToken: cancellation.Token));
+        using var call = new DataSource.DataSourceClient(channel.Invoker).TestConnectionAsync(
+            new TestConnectionRequest(), new Metadata { { "x-delay-ms", "20000" }, { "x-echo", marker } }, cancellationToken: cancellation.Token);
         await WaitForLogAsync(Tcp, $"testConnection started {marker}");
         await cancellation.CancelAsync();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => call);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call);
         Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         await WaitForLogAsync(Tcp, $"testConnection cancelled by the client {marker}");
     }
@@ -174,28 +176,16 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
     }
 
     [Fact]
-    public async Task The_grpc_timeout_the_client_writes_is_understood_by_a_node_server()
-    {
-        // A raw request has no client-side timer: only the node server, reading grpc-timeout, can end the call.
-        var response = await RawHttp2.PostAsync(
-            Tcp.Address,
-            DataSourceMethods.TestConnection.FullName,
-            RawHttp2.Frame(new TestConnectionRequest()),
-            headers: [("grpc-timeout", Plugboard.Rpc.Wire.GrpcTimeout.Format(TimeSpan.FromMilliseconds(300))), ("x-delay-ms", "20000")]);
-
-        Assert.Equal("4", response.Headers.GetValueOrDefault("grpc-status") ?? response.Trailers.GetValueOrDefault("grpc-status"));
-    }
-
-    [Fact]
     public async Task Health_of_a_node_server_is_checked_with_the_standard_protocol()
     {
-        using var channel = RpcChannel.ForAddress(Unix.Address);
-        var health = new HealthClient(channel);
+        using var channel = Channel(Unix);
+        var health = new Health.HealthClient(channel.Invoker);
 
         var overall = await health.CheckAsync(new HealthCheckRequest());
         var dataSource = await health.CheckAsync(new HealthCheckRequest { Service = "usersync.v1.DataSource" });
-        var unknown = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = "nope" }));
-        var watched = await health.WatchAsync(new HealthCheckRequest()).FirstAsync();
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () => await health.CheckAsync(new HealthCheckRequest { Service = "nope" }));
+        using var watch = health.Watch(new HealthCheckRequest());
+        var watched = await watch.ResponseStream.ReadAllAsync().FirstAsync();
 
         Assert.Equal(ServingStatus.Serving, overall.Status);
         Assert.Equal(ServingStatus.Serving, dataSource.Status);
@@ -206,10 +196,10 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
     [Fact]
     public async Task A_thousand_concurrent_calls_to_a_node_server_all_succeed()
     {
-        using var channel = RpcChannel.ForAddress(Tcp.Address);
-        var client = new DataSourceClient(channel);
+        using var channel = Channel(Tcp);
+        var client = new DataSource.DataSourceClient(channel.Invoker);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => client.TestConnectionAsync(new TestConnectionRequest())));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => client.TestConnectionAsync(new TestConnectionRequest()).ResponseAsync));
 
         Assert.All(responses, r => Assert.True(r.Ok));
     }

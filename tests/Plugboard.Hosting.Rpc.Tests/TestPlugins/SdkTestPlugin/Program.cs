@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Plugboard.PluginSdk;
 using SdkTestPlugin;
-using UserSync.Rpc;
 
 // Modes: serve (default), hang (TestConnection never answers), big (a user larger than 4 MiB), not-ready,
 // noise (stdout lines before the handshake), too-noisy, exit-early, bad-version, silent (no handshake).
@@ -29,10 +28,11 @@ switch (mode)
         break;
 }
 
+// Written the ordinary Grpc.AspNetCore way: the contract's service derives from the generated DataSource.DataSourceBase.
 return await PluginServer.RunAsync(args, plugin =>
 {
     plugin.Services.AddSingleton(new TestMode(mode));
     plugin
         .AddPlugin<TestDataSource>()
-        .AddService(DataSourceMethods.ServiceName, (rpc, services) => rpc.AddDataSourceService(services.GetRequiredService<TestDataSource>()));
+        .AddGrpcService<TestDataSourceService>();
 });
