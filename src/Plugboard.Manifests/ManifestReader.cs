@@ -113,12 +113,13 @@ public static class ManifestReader
         }
 
         // Never opened when empty: FIFOs, sockets and devices report 0 bytes too, and opening a FIFO blocks.
-        if (new FileInfo(file).Length == 0)
+        var length = new FileInfo(file).Length;
+        if (length == 0)
         {
             throw new ManifestException([new ManifestError(file, null, null, null, "is empty or not a regular file; a manifest needs at least id, version and entry")]);
         }
 
-        if (new FileInfo(file).Length > MaxFileBytes)
+        if (length > MaxFileBytes)
         {
             throw new ManifestException([new ManifestError(file, null, null, null, $"is larger than {MaxFileBytes / 1024} KiB; a manifest is a short YAML file")]);
         }

@@ -49,8 +49,11 @@ internal static class TerminalText
         }
     }
 
+    // Built at every CLI start: only the candidates (C0 and C1 controls, the bidirectional marks and overrides) are
+    // tested, not all 65536 chars; Acts still decides, so this cannot drift from it.
     private static readonly System.Buffers.SearchValues<char> Acting = System.Buffers.SearchValues.Create(
-        [.. Enumerable.Range(0, 0x10000).Select(i => (char)i).Where(Acts)]);
+        [.. Enumerable.Range(0, 0xA0).Concat([0x061C, 0x200E, 0x200F]).Concat(Enumerable.Range(0x202A, 5)).Concat(Enumerable.Range(0x2066, 4))
+            .Select(i => (char)i).Where(Acts)]);
 }
 
 /// <summary>A writer that escapes, with <see cref="TerminalText"/>, everything written through it: the one way the CLI's text output reaches stdout and stderr.</summary>

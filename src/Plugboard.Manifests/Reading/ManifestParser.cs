@@ -121,7 +121,7 @@ internal sealed partial class ManifestParser
             }
         }
 
-        var nearby = yaml.Split('\n').Skip(Math.Max(0, line - 2)).Take(2).ToList();
+        var nearby = all.Skip(Math.Max(0, line - 2)).Take(2).ToList();
         var hint = SyntaxHint(nearby);
         if (hint.Length == 0 && message.Contains("invalid mapping", StringComparison.Ordinal))
         {

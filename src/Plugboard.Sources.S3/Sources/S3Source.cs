@@ -156,20 +156,14 @@ public sealed class S3Source : IPluginSource, IDisposable
             using var response = await Client().GetObjectAsync(new GetObjectRequest { BucketName = Connection.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
             await using var body = response.ResponseStream;
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            var buffer = new byte[1 << 16];
-            long total = 0;
-            int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                total += read;
-                if (total > maxBytes)
-                {
-                    throw new SourceException(Name, $"Source '{Name}': s3://{Connection.Bucket}/{key} is larger than {DownloadBudget.Describe(maxBytes)}, more than it may be; refused.");
-                }
-
-                _downloads.Charge(read, $"s3://{Connection.Bucket}/{key}");
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
+            var url = $"s3://{Connection.Bucket}/{key}";
+            await _downloads.CopyAsync(
+                body,
+                file,
+                maxBytes,
+                url,
+                () => new SourceException(Name, $"Source '{Name}': {url} is larger than {DownloadBudget.Describe(maxBytes)}, more than it may be; refused."),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (S3Failure.IsTransport(ex, cancellationToken))
         {

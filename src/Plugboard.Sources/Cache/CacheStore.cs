@@ -163,11 +163,22 @@ public sealed class CacheStore
     /// file-system blob store). Extraction is atomic, so an existing folder is complete.
     /// </summary>
     /// <exception cref="FileNotFoundException">Neither the folder nor the blob is in the cache.</exception>
+    /// <exception cref="CacheLayoutException">A folder on the way to the extracted folder is a symbolic link.</exception>
     public async Task<string> EnsureExtractedAsync(CacheEntry entry, CancellationToken cancellationToken = default)
+    {
+        // Readers take no cache lock and have not run EnsureNoLinks: check this entry's own path.
+        EnsureNoLinksOnPath(PluginDirectoryFor(entry.Id, entry.Version, entry.PackageDigest));
+        return await EnsureExtractedUnderLockAsync(entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="EnsureExtractedAsync"/> for a sync holding the cache lock, which ran <see cref="EnsureNoLinks"/> over the
+    /// whole cache once before any work: walking every package's path again would repeat that I/O for each package.
+    /// </summary>
+    internal async Task<string> EnsureExtractedUnderLockAsync(CacheEntry entry, CancellationToken cancellationToken)
     {
         var digest = entry.PackageDigest;
         var target = PluginDirectoryFor(entry.Id, entry.Version, digest);
-        EnsureNoLinksOnPath(target);
         if (Directory.Exists(target))
         {
             return target;

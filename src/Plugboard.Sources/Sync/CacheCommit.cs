@@ -29,11 +29,12 @@ internal sealed class CacheCommit(CacheStore cache)
         }
     }
 
+    // The sync holds the cache lock and checked the whole cache for links once before planning (CacheStore.EnsureNoLinks).
     private async Task ExtractAsync(SourcePlan plan, CancellationToken cancellationToken)
         => await Parallel.ForEachAsync(
             plan.Record.Packages.Where(p => p.Included),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 2, 8), CancellationToken = cancellationToken },
-            async (entry, ct) => await _cache.EnsureExtractedAsync(entry, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (entry, ct) => await _cache.EnsureExtractedUnderLockAsync(entry, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
     private static async Task RecordLocksAsync(SourcePlan plan, PluginLockFile lockFile, CancellationToken cancellationToken)
     {

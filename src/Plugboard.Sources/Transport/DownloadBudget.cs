@@ -42,6 +42,33 @@ public sealed class DownloadBudget
         }
     }
 
+    /// <summary>
+    /// Copies <paramref name="from"/> into <paramref name="to"/> a chunk at a time, charging each chunk to the budget as it
+    /// is written; stops, before writing, with the exception <paramref name="tooLarge"/> builds once more than
+    /// <paramref name="maxBytes"/> arrived (a single file's limit, apart from the budget).
+    /// </summary>
+    /// <exception cref="Sources.SourceException">The budget is spent.</exception>
+    public async Task CopyAsync(Stream from, Stream to, long maxBytes, string what, Func<Exception> tooLarge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(tooLarge);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await from.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > maxBytes)
+            {
+                throw tooLarge();
+            }
+
+            Charge(read, what);
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A byte count as people read it (MiB or GiB).</summary>
     public static string Describe(long bytes) => bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? $"{bytes >> 30} GiB"
         : bytes >= 1L << 20 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MiB")

@@ -165,22 +165,16 @@ public sealed class HttpSource : IPluginSource, IDisposable
             EnsureSuccess(response, url, what);
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            var buffer = new byte[1 << 16];
-            long total = 0;
-            int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                // Stop a hostile or broken server early: no package may be larger than extraction accepts, no
-                // signature larger than a signature can be, and the source's downloads together stay in its budget.
-                total += read;
-                if (total > maxBytes)
-                {
-                    throw new SourceException(Name, $"Source '{Name}': {url} ({what}) is larger than {DownloadBudget.Describe(maxBytes)}, more than any {what} may be; refused.");
-                }
 
-                _context.Downloads.Charge(read, url.ToString());
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
+            // Stop a hostile or broken server early: no package may be larger than extraction accepts, no
+            // signature larger than a signature can be, and the source's downloads together stay in its budget.
+            await _context.Downloads.CopyAsync(
+                body,
+                file,
+                maxBytes,
+                url.ToString(),
+                () => new SourceException(Name, $"Source '{Name}': {url} ({what}) is larger than {DownloadBudget.Describe(maxBytes)}, more than any {what} may be; refused."),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -201,19 +195,13 @@ public sealed class HttpSource : IPluginSource, IDisposable
         {
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             using var buffer = new MemoryStream();
-            var chunk = new byte[1 << 16];
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > MaxIndexBytes)
-                {
-                    throw new SourceException(Name, $"Source '{Name}': feed index {url} is larger than {DownloadBudget.Describe(MaxIndexBytes)} (after decompression), the most an index may be; refused. An index lists packages, it does not hold them: fix the feed, or split it into sets.");
-                }
-
-                _context.Downloads.Charge(read, url.ToString());
-                await buffer.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
-
+            await _context.Downloads.CopyAsync(
+                body,
+                buffer,
+                MaxIndexBytes,
+                url.ToString(),
+                () => new SourceException(Name, $"Source '{Name}': feed index {url} is larger than {DownloadBudget.Describe(MaxIndexBytes)} (after decompression), the most an index may be; refused. An index lists packages, it does not hold them: fix the feed, or split it into sets."),
+                cancellationToken).ConfigureAwait(false);
             return buffer.ToArray();
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
