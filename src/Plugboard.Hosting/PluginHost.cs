@@ -360,15 +360,16 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         if (Directory.Exists(folder) && PluginDirectoryScanner.IsPluginFolder(folder))
         {
-            var candidate = PluginCandidate.ReadFolder(folder);
-            if (_pipeline.EntriesByOrigin.TryGetValue(folder, out var known) && candidate.Fingerprint is not null && known.Fingerprint == candidate.Fingerprint)
+            // The fingerprint alone tells an unchanged folder: its manifest is read only when there is something to load.
+            var fingerprint = PluginFolderFingerprint.Of(folder);
+            if (_pipeline.EntriesByOrigin.TryGetValue(folder, out var known) && fingerprint is not null && known.Fingerprint == fingerprint)
             {
                 _logger.LogDebug("Plugin folder {PluginFolder} is as when last read; nothing to reload", folder);
                 return;
             }
 
             _logger.LogInformation("Plugin folder {PluginFolder} changed; reloading", folder);
-            await _pipeline.RunAsync(candidate, linked.Token).ConfigureAwait(false);
+            await _pipeline.RunAsync(PluginCandidate.ReadFolder(folder, fingerprint), linked.Token).ConfigureAwait(false);
         }
         else if (_pipeline.EntriesByOrigin.TryGetValue(folder, out var entry))
         {

@@ -26,7 +26,7 @@ public sealed class PeriodicRescanTests
 
         SwapPluginsDirectory(test, ("Plugin.Reload.V2", "reload"), ("Plugin.Hello", "Plugin.Hello"));
         time.Advance(Interval);
-        await Eventually.HoldsAsync(() => Advanced(time, Debounce) && test.Host.GetStatus("custom-reload")!.Version == "2.0.0");
+        await Eventually.HoldsAsync(() => time.Advanced(Debounce) && test.Host.GetStatus("custom-reload")!.Version == "2.0.0");
         time.Advance(Interval * 3);
 
         Assert.Equal("v2 Ada", test.Greeters.Get("custom-reload").Greet("Ada"));
@@ -44,7 +44,7 @@ public sealed class PeriodicRescanTests
 
         SwapPluginsDirectory(test);
         time.Advance(Interval);
-        await Eventually.HoldsAsync(() => Advanced(time, Debounce) && !test.Greeters.Exists("custom-hello"));
+        await Eventually.HoldsAsync(() => time.Advanced(Debounce) && !test.Greeters.Exists("custom-hello"));
 
         Assert.Throws<PluginNotAvailableException>(() => test.Greeters.Get("custom-hello").Greet("Ada"));
     }
@@ -71,12 +71,6 @@ public sealed class PeriodicRescanTests
         o.ReloadDebounce = Debounce;
         o.RescanInterval = rescanInterval;
     };
-
-    private static bool Advanced(FakeTimeProvider time, TimeSpan by)
-    {
-        time.Advance(by);
-        return true;
-    }
 
     // Moves the watched directory away and puts a new one, with the given fixtures, under its path.
     private static void SwapPluginsDirectory(TestHost test, params (string Fixture, string Folder)[] plugins)

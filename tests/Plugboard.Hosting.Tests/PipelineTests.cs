@@ -62,19 +62,13 @@ public sealed class PipelineTests
 
         var start = test.StartAsync();
         Assert.False(start.IsCompleted);
-        await Eventually.HoldsAsync(() => Advanced(time, TimeSpan.FromMinutes(1)) && start.IsCompleted);
+        await Eventually.HoldsAsync(() => time.Advanced(TimeSpan.FromMinutes(1)) && start.IsCompleted);
         await start;
 
         Assert.EndsWith(": Init did not finish within 300 s; check what it waits for, or raise PlugboardOptions.InitTimeout.", test.Greeters.GetStatus("hanging").Error);
         Assert.Equal(
             "custom-init-hangs 1.0.0: Init did not finish within 300 s; check what it waits for, or raise PlugboardOptions.InitTimeout.",
             test.Greeters.GetStatus("custom-init-hangs").Error);
-    }
-
-    private static bool Advanced(FakeTimeProvider time, TimeSpan by)
-    {
-        time.Advance(by);
-        return true;
     }
 
     public sealed class BuiltInThatThrowsInInit : IGreeter, IPlugin

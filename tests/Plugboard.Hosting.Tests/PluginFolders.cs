@@ -2,15 +2,18 @@ namespace Plugboard.Hosting.Tests;
 
 /// <summary>
 /// A fresh plugins directory for one test, filled with copies of the published fixture plugins
-/// (see PublishFixturePlugins in the csproj). Deleted when disposed.
+/// (see PublishFixturePlugins in the csproj). It lives in a <see cref="TempFolder"/> of its own, deleted
+/// when disposed together with any copy a test put beside it (Root.moved, Root.staged).
 /// </summary>
 public sealed class PluginFolders : IDisposable
 {
     public static readonly string FixturesRoot = Path.Combine(AppContext.BaseDirectory, "fixtures");
 
+    private readonly TempFolder _temp = new("hosting");
+
     public PluginFolders()
     {
-        Root = Path.Combine(Path.GetTempPath(), "plugboard-hosting-tests", Guid.NewGuid().ToString("N"));
+        Root = _temp.Combine("plugins");
         Directory.CreateDirectory(Root);
     }
 
@@ -56,46 +59,5 @@ public sealed class PluginFolders : IDisposable
         }
     }
 
-    private void DeleteParentIfEmpty()
-    {
-        var parent = Path.GetDirectoryName(Root)!;
-        try
-        {
-            if (!Directory.EnumerateFileSystemEntries(parent).Any())
-            {
-                Directory.Delete(parent);
-            }
-        }
-        catch (IOException)
-        {
-            // Another test's folder appeared meanwhile; the last one out removes it.
-        }
-    }
-
-    public void Dispose()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(Root))
-                {
-                    Directory.Delete(Root, recursive: true);
-                }
-
-                // Copies a test moved aside (Root.moved, Root.staged).
-                foreach (var aside in Directory.EnumerateDirectories(Path.GetDirectoryName(Root)!, Path.GetFileName(Root) + ".*"))
-                {
-                    Directory.Delete(aside, recursive: true);
-                }
-
-                DeleteParentIfEmpty();
-                return;
-            }
-            catch (IOException) when (attempt < 5)
-            {
-                Thread.Sleep(100);
-            }
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -73,6 +73,8 @@ public sealed class ThreadPoolStarvationTests
                                 Interlocked.Increment(ref answers[caller]);
                             }
                         }
+
+                        Interlocked.Decrement(ref running);
                     },
                     null);
             }
@@ -106,6 +108,14 @@ public sealed class ThreadPoolStarvationTests
         {
             Volatile.Write(ref stop, true);
             ThreadPool.SetMaxThreads(maxWorkers, maxIo);
+
+            // A caller still in the loop would call the plugin after the test has disposed the host, and its
+            // PluginNotAvailableException, unhandled on a pool thread, would take the test process down.
+            var stoppedBy = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            while (Volatile.Read(ref running) > 0 && DateTime.UtcNow < stoppedBy)
+            {
+                Thread.Sleep(1);
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class TimerDrivenTests
 
         var changedAt = time.GetUtcNow();
         PluginFolders.CopyFixture("Plugin.Reload.V2", folder);
-        await Eventually.HoldsAsync(() => Advanced(time, TimeSpan.FromMinutes(1)) && test.Host.GetStatus("custom-reload")!.Version == "2.0.0");
+        await Eventually.HoldsAsync(() => time.Advanced(TimeSpan.FromMinutes(1)) && test.Host.GetStatus("custom-reload")!.Version == "2.0.0");
 
         var activeAt = test.Host.GetStatus("custom-reload")!.Events.Last(e => e.Phase == PluginPhase.Active).Time;
         Assert.True(activeAt - changedAt >= debounce, $"reloaded {activeAt - changedAt} after the change, before the {debounce} debounce");
@@ -51,11 +51,5 @@ public sealed class TimerDrivenTests
         Assert.Contains(test.Logs.Entries, e => e.Message.StartsWith("1 call(s) still running on custom-hello 1.0.0 after 00:00:30; disposing it anyway", StringComparison.Ordinal));
         Assert.Equal(PluginPhase.Removed, test.Host.GetStatus("custom-hello")!.Phase);
         lease.Dispose();
-    }
-
-    private static bool Advanced(FakeTimeProvider time, TimeSpan by)
-    {
-        time.Advance(by);
-        return true;
     }
 }

@@ -158,16 +158,6 @@ internal sealed class PluginEntry(string origin, bool isBuiltIn, TimeProvider ti
         }
     }
 
-    /// <summary>Remembers what Init and Verify said about the version now active.</summary>
-    public void SetActiveDetails(PluginMetadata metadata, VerifyResult verification)
-    {
-        lock (_statusGate)
-        {
-            _metadata = metadata;
-            _verification = verification;
-        }
-    }
-
     public PluginStatus Snapshot()
     {
         lock (_statusGate)

@@ -7,7 +7,7 @@ namespace Plugboard.Hosting.Pipeline;
 
 /// <summary>
 /// The first step every plugin goes through, built-in or from a folder: a readable manifest, the id rule
-/// (third-party ids carry <see cref="PlugboardOptions.IdPrefix"/>, built-in ids never do), one owner per id,
+/// (third-party ids carry <see cref="PlugboardOptions.IdPrefix"/>; built-in ids, which never do, are checked when registered), one owner per id,
 /// enabled in the options, a contract this host offers in a version the plugin accepts, a runtime for its
 /// kind, and a configuration its schema accepts. Each check that fails says what to change; a plugin that
 /// passes them all is attached to its contracts' registries and handed to activation.
@@ -100,17 +100,9 @@ internal sealed class PluginAdmission(
 
     private AdmissionDecision? IdRuleViolation(PluginCandidate candidate, string id)
     {
+        // A built-in id was checked when it was registered (PluginHost.AddBuiltIn), before the host could start.
         var prefix = options.IdPrefix;
-        var hasPrefix = id.StartsWith(prefix, StringComparison.Ordinal);
-        if (candidate.IsBuiltIn && hasPrefix)
-        {
-            return AdmissionDecision.Reject(
-                null,
-                $"built-in plugin id '{id}' must not start with '{prefix}': that prefix is reserved for third-party plugins; rename it to '{id[prefix.Length..]}'.",
-                [new PluginError("id", $"must not start with '{prefix}'")]);
-        }
-
-        if (!candidate.IsBuiltIn && !hasPrefix)
+        if (!candidate.IsBuiltIn && !id.StartsWith(prefix, StringComparison.Ordinal))
         {
             return AdmissionDecision.Reject(
                 null,

@@ -55,11 +55,10 @@ internal sealed class PluginCandidate
         new(discovered.Directory, false, discovered.Manifest, discovered.Errors, null, null) { Fingerprint = fingerprint };
 
     /// <summary>Fingerprints the folder, then reads its manifest: a change made in between shows as a difference later.</summary>
-    public static PluginCandidate ReadFolder(string folder)
-    {
-        var fingerprint = PluginFolderFingerprint.Of(folder);
-        return FromFolder(PluginDirectoryScanner.Read(folder), fingerprint);
-    }
+    public static PluginCandidate ReadFolder(string folder) => ReadFolder(folder, PluginFolderFingerprint.Of(folder));
+
+    /// <summary>Reads the manifest of a folder fingerprinted just before (<see cref="PluginFolderFingerprint.Of"/>).</summary>
+    public static PluginCandidate ReadFolder(string folder, string? fingerprint) => FromFolder(PluginDirectoryScanner.Read(folder), fingerprint);
 
     public static PluginCandidate FromBuiltIn(BuiltInPlugin builtIn)
     {

@@ -19,8 +19,7 @@ internal sealed class BuiltInRuntime(BuiltInPlugin builtIn) : IPluginRuntime
     public ValueTask<LoadedPlugin> LoadAsync(PluginLoadRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var implementationType = builtIn.Instance?.GetType() ?? builtIn.ImplementationType;
-        var configType = PluginClass.ConfigTypeOf(implementationType);
+        var configType = PluginClass.ConfigTypeOf(builtIn.ImplementationType);
         object? typedConfiguration;
         try
         {
