@@ -20,7 +20,7 @@ public sealed class EndpointTests(ITestOutputHelper output)
         await using var connection = new EndpointPluginConnection("custom-endpoint", $"unix://{socket}", TestPlugins.Options(o => o.HealthCheckTimeout = TimeSpan.FromSeconds(1)), _logger);
         try
         {
-            await TestPlugins.EventuallyAsync(() => File.Exists(socket), "the service's socket");
+            await Eventually.HoldsAsync(() => File.Exists(socket), () => "the service's socket");
             await connection.StartAsync(CancellationToken.None);
             var source = new DataSourceRpcClient(connection.CallInvoker);
             Assert.True((await source.TestConnectionAsync()).Ok);

@@ -43,7 +43,7 @@ public sealed partial class HealthStatusTests(ITestOutputHelper output)
         var firstPid = Convert.ToInt32(loaded.Metadata.Values["pid"], CultureInfo.InvariantCulture);
 
         ProcessProbe.Kill(firstPid);
-        await TestPlugins.EventuallyAsync(() => changes.Any(c => c.Kind == PluginChangeKind.Recovered), "the plugin to be restarted and recovered");
+        await Eventually.HoldsAsync(() => changes.Any(c => c.Kind == PluginChangeKind.Recovered), () => "the plugin to be restarted and recovered");
 
         var failed = whileUnhealthy.First();
         Assert.Equal(PluginPhase.Failed, failed.Phase);
@@ -77,7 +77,7 @@ public sealed partial class HealthStatusTests(ITestOutputHelper output)
         using var folder = PluginFolder.Create("custom-endpoint", "endpoint", $"unix://{socket}");
         try
         {
-            await TestPlugins.EventuallyAsync(() => File.Exists(socket), "the service's socket");
+            await Eventually.HoldsAsync(() => File.Exists(socket), () => "the service's socket");
             await using var provider = BuildHost(options => options.HealthCheckTimeout = TimeSpan.FromSeconds(1));
             var host = provider.GetRequiredService<PluginHost>();
             var registry = host.Registry<IDataSource>();
@@ -86,13 +86,13 @@ public sealed partial class HealthStatusTests(ITestOutputHelper output)
 
             service.Dispose();
             File.Delete(socket);
-            await TestPlugins.EventuallyAsync(() => registry.GetStatus("custom-endpoint").Phase == PluginPhase.Failed, "the status to show the endpoint is gone");
+            await Eventually.HoldsAsync(() => registry.GetStatus("custom-endpoint").Phase == PluginPhase.Failed, () => "the status to show the endpoint is gone");
             var failed = registry.GetStatus("custom-endpoint");
             Assert.StartsWith("custom-endpoint 1.0.0 is not serving: its health check failed: Unavailable", failed.Error, StringComparison.Ordinal);
             Assert.Equal(failed.Error, failed.Events[^1].Reason);
 
             service = StartService(socket);
-            await TestPlugins.EventuallyAsync(() => registry.GetStatus("custom-endpoint").IsActive, "the status to show the endpoint is back");
+            await Eventually.HoldsAsync(() => registry.GetStatus("custom-endpoint").IsActive, () => "the status to show the endpoint is back");
             var back = registry.GetStatus("custom-endpoint");
             Assert.Null(back.Error);
             Assert.Equal("it answers its health checks with SERVING again", back.Events[^1].Reason);

@@ -99,7 +99,7 @@ public sealed class RegistryTests(ITestOutputHelper output)
         using var service = ChildProcess.Start("dotnet", TestPaths.SdkTestPluginDll, "--listen", $"unix://{socket}");
         _ = service.Process.StandardError.ReadToEndAsync();
         _ = service.Process.StandardOutput.ReadToEndAsync();
-        await TestPlugins.EventuallyAsync(() => File.Exists(socket), "the standalone plugin's socket");
+        await Eventually.HoldsAsync(() => File.Exists(socket), () => "the standalone plugin's socket");
         using var folder = PluginFolder.Create("custom-endpoint", "endpoint", $"unix://{socket}");
         await using var provider = BuildHost(options => options.Plugins.GetOrAdd("custom-endpoint").Configuration = new() { ["region"] = "eu" });
         var host = provider.GetRequiredService<PluginHost>();

@@ -52,7 +52,7 @@ public sealed class RestartBackoffTests(ITestOutputHelper output)
 
         // The real clock runs on, but only the connection's clock can end the wait: advance it in small steps.
         var advanced = TimeSpan.Zero;
-        await TestPlugins.EventuallyAsync(() =>
+        await Eventually.HoldsAsync(() =>
         {
             if (plugin.State == RpcPluginState.Serving)
             {
@@ -62,7 +62,7 @@ public sealed class RestartBackoffTests(ITestOutputHelper output)
             time.Advance(TimeSpan.FromMilliseconds(250));
             advanced += TimeSpan.FromMilliseconds(250);
             return false;
-        }, "the restart");
+        }, () => "the restart");
 
         Assert.True(advanced >= TimeSpan.FromSeconds(10), $"restarted after {advanced} on the connection's clock, before its 10 s backoff");
         Assert.Equal(1, plugin.Restarts);

@@ -27,7 +27,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.WaitAsync(TimeSpan.FromMinutes(1)));
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        await TestPlugins.EventuallyAsync(() => plugin.Restarts == 1 && plugin.State == RpcPluginState.Serving, "the restart");
+        await Eventually.HoldsAsync(() => plugin.Restarts == 1 && plugin.State == RpcPluginState.Serving, () => "the restart");
         var departments = await source.GetDepartmentsAsync().ToListAsync();
         Assert.Equal(2, departments.Count);
         Assert.NotEqual(firstPid, plugin.ProcessId);
@@ -58,7 +58,7 @@ public sealed class SupervisionTests(ITestOutputHelper output)
             CancellationToken.None);
 
         ProcessProbe.Kill(plugin.ProcessId!.Value);
-        await TestPlugins.EventuallyAsync(() => plugin.Restarts == 1 && plugin.State == RpcPluginState.Serving, "the restart");
+        await Eventually.HoldsAsync(() => plugin.Restarts == 1 && plugin.State == RpcPluginState.Serving, () => "the restart");
 
         var result = await new DataSourceRpcClient(plugin.CallInvoker).TestConnectionAsync();
         Assert.Contains("\"directory\":\"ou=people\"", result.Message, StringComparison.Ordinal);

@@ -66,22 +66,12 @@ internal sealed class PluginCallInterceptor(RpcPluginConnection connection, ILog
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, BlockingUnaryCallContinuation<TRequest, TResponse> continuation)
     {
         var observer = Start(ref context);
-        if (observer.Refused is { } refused)
-        {
-            throw observer.Failed(refused);
-        }
-
         return ObservedCalls.Blocking(() => continuation(request, context), observer);
     }
 
-    // A call refused before it started (the plugin is down) is observed too.
+    // A call that fails to start is observed too: the innermost invoker refuses it with Unavailable while the plugin is down.
     private static T Guard<T>(Func<T> start, Observer observer)
     {
-        if (observer.Refused is { } refused)
-        {
-            throw observer.Failed(refused);
-        }
-
         try
         {
             return start();
@@ -98,12 +88,6 @@ internal sealed class PluginCallInterceptor(RpcPluginConnection connection, ILog
     {
         var options = context.Options;
         var observer = new Observer(this, context.Method.FullName, _time.GetTimestamp(), options.CancellationToken);
-        if (_connection.State != RpcPluginState.Serving)
-        {
-            observer.Refused = _connection.Unavailable(null);
-            return observer;
-        }
-
         var changed = false;
         if (options.Deadline is null)
         {
@@ -129,12 +113,10 @@ internal sealed class PluginCallInterceptor(RpcPluginConnection connection, ILog
     {
         private int _ended;
 
-        public RpcException? Refused { get; set; }
-
         public override Exception Failed(RpcException exception)
         {
             ArgumentNullException.ThrowIfNull(exception);
-            var thrown = ReferenceEquals(exception, Refused) || !CutOff(exception) ? exception : owner._connection.Unavailable(exception);
+            var thrown = CutOff(exception) ? owner._connection.Unavailable(exception) : exception;
             Ended(thrown.Status);
             return thrown;
         }

@@ -25,15 +25,4 @@ public static class TestPlugins
 
     public static ProcessPluginConnection Create(string entry, string directory, TestLogger logger, RpcPluginOptions? options = null, TimeProvider? time = null) =>
         new("custom-test", PluginCommand.Parse(entry, directory), directory, options ?? Options(), logger, time);
-
-    /// <summary>Waits until <paramref name="condition"/> holds; fails the test after a minute (a hang guard).</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"still waiting for: {what}");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
@@ -17,9 +16,9 @@ namespace Plugboard.Rpc.Tests.Infrastructure;
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TempDirectory? _directory;
+    private readonly TempFolder? _directory;
 
-    private TestServer(WebApplication app, RpcEndpoint endpoint, PluginChannel channel, TempDirectory? directory)
+    private TestServer(WebApplication app, RpcEndpoint endpoint, PluginChannel channel, TempFolder? directory)
     {
         _app = app;
         Endpoint = endpoint;
@@ -43,8 +42,8 @@ public sealed class TestServer : IAsyncDisposable
         X509Certificate2? serverCertificate = null,
         X509Certificate2? trustedClientAuthority = null)
     {
-        var directory = transport == Transport.Unix ? new TempDirectory() : null;
-        var endpoint = directory is null ? RpcEndpoint.Tcp(new IPEndPoint(IPAddress.Loopback, FreePort())) : RpcEndpoint.Unix(directory.File("rpc.sock"));
+        var directory = transport == Transport.Unix ? new TempFolder() : null;
+        var endpoint = directory is null ? RpcEndpoint.Tcp(new IPEndPoint(IPAddress.Loopback, FreePort.Next())) : RpcEndpoint.Unix(directory.Combine("rpc.sock"));
         var app = await PluginServer.StartAsync(endpoint, services, serverCertificate, trustedClientAuthority, CancellationToken.None);
         var settings = channel ?? new PluginChannelSettings();
         return new TestServer(app, endpoint, PluginChannel.ForEndpoint(endpoint, settings), directory);
@@ -79,12 +78,5 @@ public sealed class TestServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _directory?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -20,7 +20,7 @@ public sealed class NodePluginHandshakeTests
     [Fact]
     public async Task The_documented_node_plugin_completes_the_handshake_and_serves_its_services()
     {
-        using var socketDirectory = new TempDirectory();
+        using var socketDirectory = new TempFolder("rpc");
         using var process = await NodePeers.StartNodeAsync("plugin.js", new Dictionary<string, string>
         {
             [PluginHandshake.MagicCookieKey] = PluginHandshake.MagicCookieValue,

@@ -11,7 +11,7 @@ namespace Plugboard.Rpc.Tests.Interop;
 /// <summary>Two node servers (TCP and unix socket) shared by the tests of a class.</summary>
 public sealed class NodeServersFixture : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new();
+    private readonly TempFolder _directory = new("rpc");
 
     public NodeServer Tcp { get; private set; } = null!;
 
@@ -20,7 +20,7 @@ public sealed class NodeServersFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Tcp = await NodePeers.StartServerAsync("127.0.0.1:0");
-        Unix = await NodePeers.StartServerAsync("unix:" + _directory.File("node.sock"));
+        Unix = await NodePeers.StartServerAsync("unix:" + _directory.Combine("node.sock"));
     }
 
     public Task DisposeAsync()
@@ -166,14 +166,8 @@ public sealed class NodeServerInteropTests(NodeServersFixture servers) : IClassF
         await WaitForLogAsync(Tcp, $"testConnection cancelled by the client {marker}");
     }
 
-    private static async Task WaitForLogAsync(NodeServer server, string line)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!server.Errors.Contains(line, StringComparison.Ordinal))
-        {
-            await Task.Delay(20, patience.Token);
-        }
-    }
+    private static Task WaitForLogAsync(NodeServer server, string line) =>
+        Eventually.HoldsAsync(() => server.Errors.Contains(line, StringComparison.Ordinal), () => $"the node server to log '{line}'", TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task Health_of_a_node_server_is_checked_with_the_standard_protocol()
