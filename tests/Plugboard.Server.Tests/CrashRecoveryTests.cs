@@ -11,20 +11,21 @@ namespace Plugboard.Server.Tests;
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private const string Secret = "kill-secret-value-55";
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "plugboard-center-kill", Guid.NewGuid().ToString("N")[..10]);
+    private readonly TempFolder _folder = new("center-kill");
     private Process? _server;
     private int _port;
 
     public Task InitializeAsync()
     {
-        Directory.CreateDirectory(Path.Combine(_data, "contracts"));
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixture.Contracts.dll"), Path.Combine(_data, "contracts", "Fixture.Contracts.dll"));
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "contracts"));
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixture.Contracts.dll"), Path.Combine(_folder.Path, "contracts", "Fixture.Contracts.dll"));
         return Task.CompletedTask;
     }
 
     public Task DisposeAsync()
     {
         Kill();
+        _folder.Dispose();
         return Task.CompletedTask;
     }
 
@@ -34,7 +35,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     public async Task Killed_with_SIGKILL_mid_installation_the_center_continues_on_restart_and_realizes_it_once(string killAfter)
     {
         using var client = await StartAsync();
-        var package = await FixturePackages.PackAsync("Plugin.Hello", FixturePackages.HelloYaml(), _data);
+        var package = await FixturePackages.PackAsync("Plugin.Hello", FixturePackages.HelloYaml(), _folder.Path);
         using (var content = new ByteArrayContent(await File.ReadAllBytesAsync(package)))
         {
             Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/v1/packages", content)).StatusCode);
@@ -59,17 +60,14 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         static bool ActiveAfter(JsonNode? e, DateTimeOffset moment)
             => (string?)e!["phase"] == "Active" && DateTimeOffset.Parse((string)e["time"]!, System.Globalization.CultureInfo.InvariantCulture) > moment;
         JsonObject? installation = null;
-        for (var i = 0; i < 600; i++)
-        {
-            var realized = (await TestCenter.JsonArray(await again.GetAsync($"/api/v1/events?installation={id}"))).Any(e => ActiveAfter(e, killedAt));
-            installation = await TestCenter.Json(await again.GetAsync($"/api/v1/installations/{id}"));
-            if (realized && (string?)installation["phase"] == "Active")
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
+                var realized = (await TestCenter.JsonArray(await again.GetAsync($"/api/v1/events?installation={id}"))).Any(e => ActiveAfter(e, killedAt));
+                installation = await TestCenter.Json(await again.GetAsync($"/api/v1/installations/{id}"));
+                return realized && (string?)installation["phase"] == "Active";
+            },
+            () => $"installation {id} was not realized again after the restart; last: {installation}");
 
         Assert.Equal("Active", (string?)installation!["phase"]);
         Assert.True((bool)installation["secrets"]!["$.apiKey"]!);
@@ -88,7 +86,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     private async Task<HttpClient> StartAsync()
     {
         _port = FreePort.Next();
-        var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "Plugboard.Server.dll")}\" --data \"{_data}\" --urls http://127.0.0.1:{_port}")
+        var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "Plugboard.Server.dll")}\" --data \"{_folder.Path}\" --urls http://127.0.0.1:{_port}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

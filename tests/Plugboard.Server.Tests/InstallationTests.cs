@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Plugboard.Tests.Shared;
 
 namespace Plugboard.Server.Tests;
 
@@ -192,16 +193,8 @@ public sealed class InstallationTests : IAsyncLifetime
     private async Task WaitGoneAsync(string id)
     {
         using var admin = _center.Admin();
-        for (var i = 0; i < 300; i++)
-        {
-            if ((await admin.GetAsync($"/api/v1/installations/{id}")).StatusCode == HttpStatusCode.NotFound)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"installation {id} was not removed");
+        await Eventually.HoldsAsync(
+            async () => (await admin.GetAsync($"/api/v1/installations/{id}")).StatusCode == HttpStatusCode.NotFound,
+            () => $"installation {id} was not removed");
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Plugboard.Tests.Shared;
 
 namespace Plugboard.Server.Tests;
 
@@ -19,11 +20,10 @@ public sealed class TestCenter : WebApplicationFactory<Program>
     public const string AdminToken = "pbt_test-admin-token-0123456789";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly TempFolder _data = new("center");
 
-    public TestCenter(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
+    public TestCenter(Dictionary<string, string?>? settings = null)
     {
-        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "plugboard-center-tests", Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(DataDirectory);
         var contracts = Directory.CreateDirectory(Path.Combine(DataDirectory, "contracts")).FullName;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixture.Contracts.dll"), Path.Combine(contracts, "Fixture.Contracts.dll"), overwrite: true);
         _settings = new Dictionary<string, string?>
@@ -42,7 +42,7 @@ public sealed class TestCenter : WebApplicationFactory<Program>
         }
     }
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _data.Path;
 
     public CapturingLoggerProvider Logs { get; } = new();
 
@@ -54,6 +54,13 @@ public sealed class TestCenter : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+    }
+
+    /// <summary>Stops the center, then deletes its data folder.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _data.Dispose();
     }
 
     public HttpClient Admin() => WithToken(AdminToken);
@@ -107,18 +114,10 @@ public sealed class TestCenter : WebApplicationFactory<Program>
     public async Task<JsonObject> WaitAsync(string id, Func<JsonObject, bool> until, string what)
     {
         JsonObject? last = null;
-        for (var i = 0; i < 600; i++)
-        {
-            last = await GetAsync($"/api/v1/installations/{id}");
-            if (until(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"installation {id} never became {what}; last: {last}");
+        await Eventually.HoldsAsync(
+            async () => until(last = await GetAsync($"/api/v1/installations/{id}")),
+            () => $"installation {id} never became {what}; last: {last}");
+        return last!;
     }
 
     public Task<JsonObject> WaitForPhaseAsync(string id, string phase) =>

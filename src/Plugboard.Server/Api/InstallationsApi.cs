@@ -104,9 +104,10 @@ public static class InstallationsApi
             var versions = await catalog.VersionsAsync(r.PluginId, ct);
             var schema = versions.FirstOrDefault(v => v.Row.Version == (r.Version ?? r.PinnedVersion))?.Manifest.ConfigSchema
                 ?? (versions.Count > 0 ? versions[^1].Manifest.ConfigSchema : null);
+            var secrets = configs.SecretStates(schema, r.SecretsCipher);
             return new InstallationDto(
                 r.Id, r.PluginId, r.Scope, r.UpgradeMode, r.PinnedVersion, r.Version, r.Phase, r.Reason,
-                configs.Masked(schema, r.ConfigJson, r.SecretsCipher), configs.SecretStates(schema, r.SecretsCipher),
+                InstallationConfig.Masked(r.ConfigJson, secrets), secrets,
                 r.MetadataJson is null ? null : JsonNode.Parse(r.MetadataJson) as JsonObject,
                 r.VerifyReady is { } ready ? new VerifyDto(ready, r.VerifyReason) : null,
                 r.Generation, r.ObservedGeneration, r.Attempts, r.NextAttemptAt, r.CreatedBy, r.CreatedAt, r.UpdatedAt, SourcesApi.ETagOf(r));
@@ -438,7 +439,8 @@ public static class InstallationsApi
             ResolveLanguage(json, language);
         }
 
-        return Results.Ok(new FormDto(row.Id, row.PluginId, version.Row.Version, language, json, c.Configs.Masked(schema, row.ConfigJson, row.SecretsCipher), c.Configs.SecretStates(schema, row.SecretsCipher)));
+        var secrets = c.Configs.SecretStates(schema, row.SecretsCipher);
+        return Results.Ok(new FormDto(row.Id, row.PluginId, version.Row.Version, language, json, InstallationConfig.Masked(row.ConfigJson, secrets), secrets));
     }
 
     // x-title / x-description given per language become one string in the language asked for (then en, then any).

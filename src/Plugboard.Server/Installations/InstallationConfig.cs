@@ -64,11 +64,11 @@ public sealed class InstallationConfig(SecretBox box)
         return states;
     }
 
-    /// <summary>The clear configuration with every secret that is set shown as <see cref="SetMarker"/>.</summary>
-    public JsonObject Masked(ConfigSchema? schema, string clearJson, string? secretsCipher)
+    /// <summary>The clear configuration with every secret that is set (per <see cref="SecretStates"/>) shown as <see cref="SetMarker"/>.</summary>
+    public static JsonObject Masked(string clearJson, IReadOnlyDictionary<string, bool> secretStates)
     {
         var config = JsonNode.Parse(clearJson) as JsonObject ?? [];
-        foreach (var (path, set) in SecretStates(schema, secretsCipher))
+        foreach (var (path, set) in secretStates)
         {
             if (set)
             {
