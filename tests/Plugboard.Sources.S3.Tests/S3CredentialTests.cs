@@ -1,4 +1,4 @@
-using Plugboard.Sources.S3.Sources;
+using Plugboard.Sources.S3;
 using Plugboard.Sources.S3.Tests.Fixtures;
 using Plugboard.Sources.Sync;
 

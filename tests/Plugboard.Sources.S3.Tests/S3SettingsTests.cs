@@ -1,6 +1,6 @@
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.S3.Cache;
-using Plugboard.Sources.S3.Sources;
+using Plugboard.Sources.S3;
 
 namespace Plugboard.Sources.S3.Tests;
 

@@ -1,11 +1,12 @@
+using Plugboard.Sources.Providers;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.DependencyInjection;
-using Plugboard.Sources.Sources;
-using Plugboard.Sources.Sources.Git;
+using Plugboard.Sources;
+using Plugboard.Sources.Git;
 using Plugboard.Sources.Tests.Fixtures;
 
 namespace Plugboard.Sources.Tests;

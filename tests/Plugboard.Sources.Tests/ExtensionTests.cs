@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Plugboard.Packaging;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.DependencyInjection;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 using Plugboard.Sources.Sync;
 using Plugboard.Sources.Tests.Fixtures;
 

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Plugboard.Packaging;
 using Plugboard.Sources.Configuration;
-using Plugboard.Sources.Sources.Http;
+using Plugboard.Sources.Http;
 using Plugboard.Sources.Sync;
 using Plugboard.Sources.Tests.Fixtures;
 

@@ -1,6 +1,6 @@
 using Plugboard.Packaging;
 using Plugboard.Sources.Configuration;
-using Plugboard.Sources.Sources.Http;
+using Plugboard.Sources.Http;
 using Plugboard.Sources.Sync;
 using Plugboard.Sources.Tests.Fixtures;
 

@@ -7,7 +7,7 @@ using Plugboard.Cli.Console;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.DependencyInjection;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 using Plugboard.Sources.Sync;
 
 namespace Plugboard.Cli.Configuration;

@@ -2,7 +2,7 @@ using Plugboard.Manifests;
 using Plugboard.Packaging;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.Locking;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 
 namespace Plugboard.Cli.Console;
 

@@ -1,6 +1,7 @@
+using Plugboard.Sources.Providers;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 using Plugboard.Sources.Sync;
 
 namespace Plugboard.Server.Sources;

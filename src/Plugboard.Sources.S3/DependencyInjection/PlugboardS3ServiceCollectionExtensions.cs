@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.S3.Cache;
 using Plugboard.Sources.S3.Connection;
-using Plugboard.Sources.S3.Sources;
+using Plugboard.Sources.S3;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Plugboard.Manifests.Versioning;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 
 namespace Plugboard.Sources.Configuration;
 

@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.Resolution;
-using Plugboard.Sources.Sources;
-using Plugboard.Sources.Sources.Fs;
-using Plugboard.Sources.Sources.Git;
-using Plugboard.Sources.Sources.Http;
+using Plugboard.Sources;
+using Plugboard.Sources.Fs;
+using Plugboard.Sources.Git;
+using Plugboard.Sources.Http;
 using Plugboard.Sources.DependencyInjection;
 using Plugboard.Sources.Sync;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using NuGet.Versioning;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 
 namespace Plugboard.Sources.Resolution;
 

@@ -1,7 +1,7 @@
 using Plugboard.Packaging;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 
 namespace Plugboard.Sources.Sync;
 

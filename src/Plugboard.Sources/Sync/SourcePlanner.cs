@@ -3,7 +3,7 @@ using Plugboard.Packaging;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.Locking;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 
 namespace Plugboard.Sources.Sync;
 

@@ -1,3 +1,4 @@
+using Plugboard.Sources.Providers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ using Plugboard.Packaging;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.Locking;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 
 namespace Plugboard.Sources.Sync;
 

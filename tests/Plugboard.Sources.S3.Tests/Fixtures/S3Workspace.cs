@@ -1,10 +1,11 @@
+using Plugboard.Sources.Providers;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.Resolution;
 using Plugboard.Sources.S3.Cache;
 using Plugboard.Sources.S3.Connection;
-using Plugboard.Sources.S3.Sources;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources.S3;
+using Plugboard.Sources;
 using Plugboard.Sources.Sync;
 
 namespace Plugboard.Sources.S3.Tests.Fixtures;

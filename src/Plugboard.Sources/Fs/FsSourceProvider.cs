@@ -1,6 +1,6 @@
 using Plugboard.Sources.Configuration;
 
-namespace Plugboard.Sources.Sources.Fs;
+namespace Plugboard.Sources.Fs;
 
 /// <summary>Creates <c>fs</c> sources.</summary>
 public sealed class FsSourceProvider : IPluginSourceProvider

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Plugboard.Sources.Sources.Git;
+namespace Plugboard.Sources.Git;
 
 /// <summary>
 /// Writes blobs of a mirror to files with one <c>git cat-file --batch</c>: exact bytes, no checkout, and none

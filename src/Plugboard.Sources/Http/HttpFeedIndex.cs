@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Plugboard.Sources.Sources.Http;
+namespace Plugboard.Sources.Http;
 
 /// <summary>
 /// The static <c>index.json</c> of an http feed:

@@ -1,4 +1,4 @@
-namespace Plugboard.Sources.Sources.Git;
+namespace Plugboard.Sources.Git;
 
 /// <summary>One line of <c>git ls-tree -r -t -z</c>: mode, type, object id and path (relative to the listed tree).</summary>
 internal sealed record GitTreeEntry(string Mode, string Type, string ObjectId, string Path)

@@ -1,4 +1,4 @@
-namespace Plugboard.Sources.Sources.Git;
+namespace Plugboard.Sources.Git;
 
 /// <summary>Validates refs the way <c>git check-ref-format</c> does, plus full commit ids (40 or 64 hex digits).</summary>
 public static class GitRefName

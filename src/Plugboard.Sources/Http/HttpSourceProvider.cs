@@ -1,7 +1,7 @@
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.Transport;
 
-namespace Plugboard.Sources.Sources.Http;
+namespace Plugboard.Sources.Http;
 
 /// <summary>Creates <c>http</c> sources.</summary>
 public sealed class HttpSourceProvider : IPluginSourceProvider

@@ -1,6 +1,6 @@
 using Plugboard.Sources.Configuration;
 
-namespace Plugboard.Sources.Sources;
+namespace Plugboard.Sources;
 
 /// <summary>Creates the sources of one type (<c>fs</c>, <c>git</c>, <c>http</c>, <c>s3</c>, …) from their options.</summary>
 public interface IPluginSourceProvider

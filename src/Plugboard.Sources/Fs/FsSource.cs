@@ -5,7 +5,7 @@ using Plugboard.Manifests;
 using Plugboard.Packaging;
 using Plugboard.Sources.Configuration;
 
-namespace Plugboard.Sources.Sources.Fs;
+namespace Plugboard.Sources.Fs;
 
 /// <summary>
 /// A folder of plugin folders (packed on the fly into deterministic packages, so the digest is stable) and/or

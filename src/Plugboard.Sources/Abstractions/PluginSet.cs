@@ -1,7 +1,7 @@
 using Plugboard.Manifests.Versioning;
 using Plugboard.Sources.Configuration;
 
-namespace Plugboard.Sources.Sources;
+namespace Plugboard.Sources;
 
 /// <summary>A validated plugin set: the part of a source to take, and which plugins and versions of it.</summary>
 public sealed record PluginSet

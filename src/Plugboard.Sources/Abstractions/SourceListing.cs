@@ -1,4 +1,4 @@
-namespace Plugboard.Sources.Sources;
+namespace Plugboard.Sources;
 
 /// <summary>What a source offers now.</summary>
 public sealed record SourceListing

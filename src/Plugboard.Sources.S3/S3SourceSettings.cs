@@ -1,7 +1,7 @@
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.S3.Connection;
 
-namespace Plugboard.Sources.S3.Sources;
+namespace Plugboard.Sources.S3;
 
 /// <summary>
 /// The <c>s3</c> settings of a source, read from <see cref="SourceOptions.Settings"/> (keys ignore case):

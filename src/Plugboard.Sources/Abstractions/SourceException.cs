@@ -1,4 +1,4 @@
-namespace Plugboard.Sources.Sources;
+namespace Plugboard.Sources;
 
 /// <summary>A source cannot be read or a package from it cannot be accepted; the message names the source and says what to do.</summary>
 public sealed class SourceException : Exception

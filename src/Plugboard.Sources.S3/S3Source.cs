@@ -6,10 +6,10 @@ using Microsoft.Extensions.Logging;
 using Plugboard.Packaging;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.S3.Connection;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 using Plugboard.Sources.Transport;
 
-namespace Plugboard.Sources.S3.Sources;
+namespace Plugboard.Sources.S3;
 
 /// <summary>
 /// A bucket (or a prefix of one) of <c>.pbpkg</c> objects, each with an optional <c>.pbpkg.sig</c> beside it.

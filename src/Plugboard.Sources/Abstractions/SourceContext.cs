@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Plugboard.Sources.Sources;
+namespace Plugboard.Sources;
 
 /// <summary>What a source may use besides its options.</summary>
 /// <param name="CacheDirectory">The cache folder (a git source keeps its mirrors in <c>{CacheDirectory}/git</c>).</param>

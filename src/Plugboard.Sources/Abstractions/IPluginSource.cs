@@ -1,4 +1,4 @@
-namespace Plugboard.Sources.Sources;
+namespace Plugboard.Sources;
 
 /// <summary>
 /// A place packages come from. A source lists, per plugin set, what it offers now (cheaply, so an

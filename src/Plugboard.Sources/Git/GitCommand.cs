@@ -2,7 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Text;
 
-namespace Plugboard.Sources.Sources.Git;
+namespace Plugboard.Sources.Git;
 
 /// <summary>
 /// Runs the <c>git</c> program with an argument list (never a shell) in an environment of its own: no

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Plugboard.Sources.Sources.Git;
+namespace Plugboard.Sources.Git;
 
 /// <summary>
 /// Which repository URLs a git source may use. git can run arbitrary programs through transport helpers

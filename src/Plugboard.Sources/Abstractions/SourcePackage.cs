@@ -1,6 +1,6 @@
 using Plugboard.Packaging;
 
-namespace Plugboard.Sources.Sources;
+namespace Plugboard.Sources;
 
 /// <summary>
 /// One package a source offers in one plugin set, before its bytes are fetched. The sync recognizes a

@@ -1,8 +1,8 @@
-using Plugboard.Sources.Sources.Fs;
-using Plugboard.Sources.Sources.Git;
-using Plugboard.Sources.Sources.Http;
+using Plugboard.Sources.Fs;
+using Plugboard.Sources.Git;
+using Plugboard.Sources.Http;
 
-namespace Plugboard.Sources.Sources;
+namespace Plugboard.Sources.Providers;
 
 /// <summary>The source types built into this assembly.</summary>
 public static class PluginSourceProviders

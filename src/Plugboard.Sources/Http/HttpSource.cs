@@ -7,7 +7,7 @@ using Plugboard.Packaging;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.Transport;
 
-namespace Plugboard.Sources.Sources.Http;
+namespace Plugboard.Sources.Http;
 
 /// <summary>
 /// A static feed: an <c>index.json</c> per plugin set listing packages with their URLs and digests. The

@@ -1,6 +1,6 @@
 using Plugboard.Sources.Configuration;
 
-namespace Plugboard.Sources.Sources.Git;
+namespace Plugboard.Sources.Git;
 
 /// <summary>Creates <c>git</c> sources.</summary>
 public sealed class GitSourceProvider : IPluginSourceProvider

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using NuGet.Versioning;
 using Plugboard.Packaging;
 
-namespace Plugboard.Sources.S3.Sources;
+namespace Plugboard.Sources.S3;
 
 /// <summary>
 /// Reads the plugin id and version from an object named <c>{id}-{version}.pbpkg</c>

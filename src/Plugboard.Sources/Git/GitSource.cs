@@ -6,7 +6,7 @@ using Plugboard.Packaging;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.Transport;
 
-namespace Plugboard.Sources.Sources.Git;
+namespace Plugboard.Sources.Git;
 
 /// <summary>
 /// A git repository read through the <c>git</c> program: a bare mirror kept between syncs

@@ -1,8 +1,8 @@
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources.S3.Connection;
-using Plugboard.Sources.Sources;
+using Plugboard.Sources;
 
-namespace Plugboard.Sources.S3.Sources;
+namespace Plugboard.Sources.S3;
 
 /// <summary>Creates <c>s3</c> sources. Register it with <c>services.AddPlugboardS3()</c> or pass it to <c>SyncRunner</c>.</summary>
 public sealed class S3SourceProvider : IPluginSourceProvider
