@@ -85,6 +85,8 @@ public static class CenterApplication
         services.AddSingleton<CatalogService>();
         services.AddSingleton<SourcesSync>();
         services.AddSingleton<SourceService>();
+        services.AddPlugboardRpc();
+        services.AddSingleton<IConfigureOptions<Plugboard.Hosting.Rpc.RpcPluginOptions>>(new RpcOptionsConfiguration(configuration));
         services.AddSingleton<HostingRuntimes>();
         services.AddSingleton<LocalRealizer>();
         services.AddSingleton<IInstallationRealizer>(sp => sp.GetRequiredService<LocalRealizer>());
