@@ -77,6 +77,7 @@ public static class CenterApplication
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<CenterMetrics>();
+        services.AddCenterTelemetry();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SecretBox>();
         services.AddSingleton<InstallationConfig>();
@@ -143,6 +144,7 @@ public static class CenterApplication
         app.MapScalarApiReference("/reference", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapCenterMetrics();
 
         var api = app.MapGroup("/api/v1");
         api.MapTokensApi();
