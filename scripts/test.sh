@@ -16,6 +16,9 @@ command -v node >/dev/null || need_apt+=(nodejs npm)
 /usr/bin/python3 -c 'import grpc, grpc_tools.protoc, google.protobuf' 2>/dev/null || need_apt+=(python3-grpcio python3-grpc-tools python3-protobuf)
 # The plugin center's PostgreSQL tests start a real server (initdb into a temp folder, 127.0.0.1, a free port).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The admin UI's browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+command -v chromium >/dev/null || need_apt+=(chromium)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
