@@ -78,6 +78,7 @@ public static class CenterApplication
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<CenterMetrics>();
+        services.AddCenterTelemetry();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SecretBox>();
         services.AddSingleton<InstallationConfig>();
@@ -86,6 +87,8 @@ public static class CenterApplication
         services.AddSingleton<CatalogService>();
         services.AddSingleton<SourcesSync>();
         services.AddSingleton<SourceService>();
+        services.AddPlugboardRpc();
+        services.AddSingleton<IConfigureOptions<Plugboard.Hosting.Rpc.RpcPluginOptions>>(new RpcOptionsConfiguration(configuration));
         services.AddSingleton<HostingRuntimes>();
         services.AddSingleton<LocalRealizer>();
         services.AddSingleton<IInstallationRealizer>(sp => sp.GetRequiredService<LocalRealizer>());
@@ -142,6 +145,7 @@ public static class CenterApplication
         app.MapScalarApiReference("/reference", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapCenterMetrics();
 
         var api = app.MapGroup("/api/v1");
         api.MapTokensApi();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using NuGet.Versioning;
 using Plugboard.Manifests;
 using Plugboard.Server.Access;
 using Plugboard.Server.Catalog;
@@ -70,19 +71,27 @@ public static class PluginsApi
             versions = versions.Where(v => v.Runtime == r);
         }
 
-        var ids = versions.Select(v => v.PluginId).Distinct();
+        // Unfiltered, the page comes from the plugins table (one row per plugin; every plugin has a version) instead
+        // of a DISTINCT over every version; and only the latest version of each plugin on the page is read whole
+        // (its manifest): the others are counted and compared by version alone (bench/run center, docs/benchmarks.md).
+        var filtered = !string.IsNullOrWhiteSpace(q) || !string.IsNullOrWhiteSpace(tag) || !string.IsNullOrWhiteSpace(contract) || !string.IsNullOrWhiteSpace(runtime);
+        var ids = filtered ? versions.Select(v => v.PluginId).Distinct() : db.Plugins.AsNoTracking().Select(p => p.Id);
         var total = await ids.CountAsync(ct);
         var pageIds = await ids.OrderBy(id => id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
-        var rows = await db.PluginVersions.AsNoTracking().Where(v => pageIds.Contains(v.PluginId)).ToListAsync(ct);
+        var keys = await db.PluginVersions.AsNoTracking().Where(v => pageIds.Contains(v.PluginId))
+            .Select(v => new { v.Id, v.PluginId, v.Version }).ToListAsync(ct);
+        var perPlugin = keys.GroupBy(k => k.PluginId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (Latest: g.MaxBy(k => NuGetVersion.Parse(k.Version))!.Id, Count: g.Count()), StringComparer.Ordinal);
+        var latestIds = perPlugin.Values.Select(v => v.Latest).ToList();
+        var rows = await db.PluginVersions.AsNoTracking().Where(v => latestIds.Contains(v.Id)).ToListAsync(ct);
         var kinds = await db.Plugins.AsNoTracking().Where(p => pageIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Kind, ct);
-        var items = rows.GroupBy(r => r.PluginId).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        var items = rows.OrderBy(r => r.PluginId, StringComparer.Ordinal).Select(row =>
         {
-            var parsed = g.Select(catalog.Parse).ToList();
-            var latest = parsed.MaxBy(v => v.Version)!;
+            var latest = catalog.Parse(row);
             var m = latest.Manifest;
             return new PluginSummary(
-                g.Key, kinds.GetValueOrDefault(g.Key, "package"), latest.Row.Version, m.DisplayName.Values, m.Description.Values, m.Provider,
-                m.Tags, latest.Row.Runtime, m.Contracts.Select(c => c.Name).ToList(), parsed.Count);
+                row.PluginId, kinds.GetValueOrDefault(row.PluginId, "package"), row.Version, m.DisplayName.Values, m.Description.Values, m.Provider,
+                m.Tags, row.Runtime, m.Contracts.Select(c => c.Name).ToList(), perPlugin[row.PluginId].Count);
         }).ToList();
         return Results.Ok(new PageOf<PluginSummary>(items, number, size, total));
     }

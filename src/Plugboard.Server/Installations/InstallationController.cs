@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NuGet.Versioning;
@@ -32,7 +33,11 @@ public sealed class InstallationController(
     /// <summary>The actor named on the controller's events.</summary>
     public const string Actor = "controller";
 
+    /// <summary>The actor named on events the runtimes' supervision reports (a process restarted, an endpoint not serving).</summary>
+    public const string SupervisorActor = "supervisor";
+
     private readonly SemaphoreSlim _signal = new(0);
+    private readonly Channel<InstanceHealthChangedEventArgs> _health = Channel.CreateUnbounded<InstanceHealthChangedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Asks the controller to look at every installation now.</summary>
     public void Wake()
@@ -51,10 +56,24 @@ public sealed class InstallationController(
             return;
         }
 
+        realizer.HealthChanged += OnHealthChanged;
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            realizer.HealthChanged -= OnHealthChanged;
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                await RecordHealthAsync(stoppingToken).ConfigureAwait(false);
                 await ReconcileAllAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -81,12 +100,18 @@ public sealed class InstallationController(
     /// <summary>One look at every installation of this center's scope.</summary>
     public async Task ReconcileAllAsync(CancellationToken cancellationToken)
     {
-        List<string> ids;
+        List<(string Id, string Phase)> looked;
         await using (var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
             var scope = options.Value.Controller.Scope;
-            ids = await db.Installations.AsNoTracking().Where(i => i.Scope == scope).OrderBy(i => i.CreatedAt).Select(i => i.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+            looked = (await db.Installations.AsNoTracking().Where(i => i.Scope == scope).OrderBy(i => i.CreatedAt)
+                .Select(i => new { i.Id, i.Phase }).ToListAsync(cancellationToken).ConfigureAwait(false))
+                .Select(i => (i.Id, i.Phase)).ToList();
         }
+
+        // For the installations-per-phase gauge: what this look found (a metrics scrape never queries the store).
+        metrics.InstallationsCounted(looked.GroupBy(i => i.Phase, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+        var ids = looked.Select(i => i.Id).ToList();
 
         foreach (var id in ids)
         {
@@ -112,7 +137,7 @@ public sealed class InstallationController(
             return;
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["InstallationId"] = row.Id, ["PluginId"] = row.PluginId, ["Version"] = row.Version });
+        using var scope = BeginScope(row, row.Version ?? row.PinnedVersion);
         if (row.Deleting)
         {
             await realizer.ReleaseAsync(row.Id, cancellationToken).ConfigureAwait(false);
@@ -141,6 +166,7 @@ public sealed class InstallationController(
         }
 
         var version = target.Row.Version;
+        using var versionScope = version == (row.Version ?? row.PinnedVersion) ? null : BeginScope(row, version);
         var running = realizer.Find(row.Id);
         if (row.Phase == Phases.Active && running is not null && running.Version == version && running.Generation == row.Generation)
         {
@@ -211,6 +237,72 @@ public sealed class InstallationController(
 
         var reason = still is null ? realized.Reason! : $"{realized.Reason} ({row.PluginId} {still.Version} keeps running with its previous configuration)";
         await FailAsync(db, row, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Every log line about an installation carries its id, plugin id and version as structured fields.
+    private IDisposable? BeginScope(InstallationRow row, string? version) =>
+        logger.BeginScope(new Dictionary<string, object?> { ["InstallationId"] = row.Id, ["PluginId"] = row.PluginId, ["Version"] = version });
+
+    // Runs on the runtime's thread: only queue the report; the controller's loop records it.
+    private void OnHealthChanged(object? sender, InstanceHealthChangedEventArgs report)
+    {
+        if (_health.Writer.TryWrite(report))
+        {
+            Wake();
+        }
+    }
+
+    /// <summary>
+    /// Records what the runtimes' supervision reported about running instances: the installation stays Active (its
+    /// supervisor restarts a crashed process and repeats Init; an endpoint is called again once it answers), its reason
+    /// says what happened, and an event is recorded for each report.
+    /// </summary>
+    private async Task RecordHealthAsync(CancellationToken cancellationToken)
+    {
+        while (_health.Reader.TryRead(out var report))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await RecordHealthAsync(report, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < 3)
+                {
+                    // Changed through the API meanwhile: record it on the current row.
+                }
+            }
+        }
+    }
+
+    private async Task RecordHealthAsync(InstanceHealthChangedEventArgs report, CancellationToken cancellationToken)
+    {
+        await using var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Installations.FirstOrDefaultAsync(i => i.Id == report.InstallationId, cancellationToken).ConfigureAwait(false);
+        if (row is null || row.Deleting || realizer.Find(row.Id) is not { } running || running.Generation != report.Generation || running.Version != report.Version)
+        {
+            return; // uninstalled or replaced meanwhile: the report is about an instance that no longer counts
+        }
+
+        using var scope = BeginScope(row, report.Version);
+        var reason = report.Serving
+            ? $"{row.PluginId} {report.Version} serves again: {report.Reason}"
+            : $"{row.PluginId} {report.Version} is not serving: {report.Reason}";
+        if (report.Serving)
+        {
+            logger.LogInformation("Installation {InstallationId}: {Reason}", row.Id, reason);
+        }
+        else
+        {
+            logger.LogWarning("Installation {InstallationId}: {Reason}", row.Id, reason);
+        }
+
+        row.Reason = reason;
+        row.UpdatedAt = time.GetUtcNow();
+        events.Add(db, report.Serving ? "installation.recovered" : "installation.unhealthy", SupervisorActor, reason, row.Id, row.PluginId, report.Version, row.Phase);
+        metrics.HealthChanged(row.PluginId, report.Serving);
+        await SaveAsync(db, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FailAsync(CenterDbContext db, InstallationRow row, string reason, CancellationToken cancellationToken)

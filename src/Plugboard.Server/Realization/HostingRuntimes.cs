@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Plugboard.Server.Configuration;
 using Plugboard.Hosting.Loading;
+using Plugboard.Hosting.Rpc.Runtimes;
 using Plugboard.Hosting.Runtimes;
 using Plugboard.Manifests;
 
@@ -9,33 +10,54 @@ namespace Plugboard.Server.Realization;
 
 /// <summary>
 /// The center's one adapter onto Plugboard.Hosting's runtimes: loads a plugin asking for no contract type at all
-/// (the center drives only the lifecycle every plugin shares), and hands back the loaded instance. Plugins do not
-/// ship their contract assemblies (the host shares its own), so the center shares the ones an operator puts in
-/// its contracts folder (<c>{data}/contracts</c>, <c>Plugboard:ContractsDirectory</c>), read as data, not compiled in.
+/// (the center drives only the lifecycle every plugin shares), and hands back the loaded instance. Assembly plugins
+/// load into a collectible context of their own; process plugins are started and supervised by Plugboard.Hosting.Rpc's
+/// process runtime (handshake, optional mutual TLS, health checks, restart with backoff, no orphans); endpoint
+/// plugins (and plugins registered with an endpoint, which have no folder) are reached by its endpoint runtime. Both
+/// hand back <c>plugboard.v1.Plugin</c> as <see cref="IPlugin"/>, since no contract is asked for. Their options come
+/// from <c>Plugboard:Rpc</c>. Plugins do not ship their contract assemblies (the host shares its own), so the center
+/// shares the ones an operator puts in its contracts folder (<c>{data}/contracts</c>, <c>Plugboard:ContractsDirectory</c>),
+/// read as data, not compiled in.
 /// </summary>
-internal sealed class HostingRuntimes(IOptions<CenterOptions> options, ILogger<HostingRuntimes> logger)
+internal sealed class HostingRuntimes(
+    ProcessPluginRuntime process,
+    EndpointPluginRuntime endpoint,
+    IOptions<CenterOptions> options,
+    ILogger<HostingRuntimes> logger)
 {
     private readonly SharedAssemblies _shared = new([]);
     private readonly HashSet<string> _loadedContracts = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private AssemblyPluginRuntime? _assembly;
 
-    /// <summary>Loads (does not Init) one version.</summary>
-    /// <exception cref="PluginLoadException">It cannot be loaded; the message says what to do.</exception>
-    /// <exception cref="NotSupportedException">The center does not realize this runtime kind itself.</exception>
-    public async Task<LoadedPlugin> LoadAsync(PluginManifest manifest, string directory, JsonObject configuration, ILogger logger, CancellationToken stopping, CancellationToken cancellationToken)
+    /// <summary>Loads or starts (does not Init) one version.</summary>
+    /// <param name="manifest">The version's manifest.</param>
+    /// <param name="directory">Its extracted folder; null for a plugin registered as running elsewhere (an endpoint).</param>
+    /// <param name="configuration">The validated configuration.</param>
+    /// <param name="logger">The plugin's logger.</param>
+    /// <param name="stopping">Fires when the instance is released.</param>
+    /// <param name="cancellationToken">Cancels the load.</param>
+    /// <exception cref="PluginLoadException">It cannot be loaded or started; the message says what to do.</exception>
+    /// <exception cref="NotSupportedException">The center cannot realize this plugin itself.</exception>
+    public async Task<LoadedPlugin> LoadAsync(PluginManifest manifest, string? directory, JsonObject configuration, ILogger logger, CancellationToken stopping, CancellationToken cancellationToken)
     {
-        IPluginRuntime runtime = manifest.Runtime switch
+        var kind = manifest.Runtime.ToString().ToLowerInvariant();
+        IPluginRuntime runtime = (manifest.Runtime, directory) switch
         {
-            PluginRuntimeKind.Assembly => AssemblyRuntime(),
+            (PluginRuntimeKind.Endpoint, _) => endpoint,
+            (_, null) => throw new NotSupportedException(
+                $"{manifest.Id} {manifest.Version} is registered without a package ({kind}); the center can only reach registered plugins through an endpoint: register it again with \"endpoint\"."),
+            (PluginRuntimeKind.Assembly, _) => AssemblyRuntime(),
+            (PluginRuntimeKind.Process, _) => process,
             _ => throw new NotSupportedException(
-                $"{manifest.Id} {manifest.Version} runs as '{manifest.Runtime.ToString().ToLowerInvariant()}'; this center realizes assembly plugins itself, and '{manifest.Runtime.ToString().ToLowerInvariant()}' installations need a host of their scope (install it in another scope)."),
+                $"{manifest.Id} {manifest.Version} runs as '{kind}', which this center does not realize; install it in the scope of a host that does."),
         };
         return await runtime.LoadAsync(
             new PluginLoadRequest
             {
                 Manifest = manifest,
-                Directory = directory,
+                // An endpoint plugin registered through the API has no folder; its runtime does not read one.
+                Directory = directory ?? options.Value.DataDirectory,
                 Contracts = [],
                 Configuration = configuration,
                 Logger = logger,

@@ -26,6 +26,36 @@ public interface IInstallationRealizer
 
     /// <summary>The version running for an installation, or null when none is.</summary>
     RealizedInstance? Find(string installationId);
+
+    /// <summary>
+    /// Raised when a running instance stops or resumes serving on its own (a process plugin crashed and its supervisor
+    /// restarts it, an endpoint stopped answering), on the runtime's thread; handlers only queue the report.
+    /// </summary>
+    event EventHandler<InstanceHealthChangedEventArgs>? HealthChanged;
+}
+
+/// <summary>A running instance stopped or resumed serving.</summary>
+/// <param name="installationId">The installation.</param>
+/// <param name="generation">The installation generation the instance was realized for.</param>
+/// <param name="version">The instance's version.</param>
+/// <param name="serving">Whether it serves now.</param>
+/// <param name="reason">What happened, and what the runtime does about it.</param>
+public sealed class InstanceHealthChangedEventArgs(string installationId, long generation, string version, bool serving, string reason) : EventArgs
+{
+    /// <summary>The installation.</summary>
+    public string InstallationId { get; } = installationId;
+
+    /// <summary>The installation generation the instance was realized for.</summary>
+    public long Generation { get; } = generation;
+
+    /// <summary>The instance's version.</summary>
+    public string Version { get; } = version;
+
+    /// <summary>Whether it serves now.</summary>
+    public bool Serving { get; } = serving;
+
+    /// <summary>What happened, and what the runtime does about it.</summary>
+    public string Reason { get; } = reason;
 }
 
 /// <summary>What to realize.</summary>

@@ -11,11 +11,15 @@ namespace Plugboard.Server.Realization;
 /// Realizes installations in the center's own process through Plugboard.Hosting's runtimes, and drives the
 /// lifecycle all plugins share (<see cref="IPlugin"/> Init and Verify) without knowing any contract type.
 /// One instance per installation; a new one replaces the old only after its Init and Verify succeeded, so
-/// a configuration update or an upgrade has no downtime.
+/// a configuration update or an upgrade has no downtime (for a process plugin: a second process runs beside the
+/// first until the swap, then the first is stopped). The supervisor of a process plugin restarts it after a crash
+/// and repeats Init with the same configuration; what it reports is raised as <see cref="HealthChanged"/>.
 /// </summary>
 internal sealed class LocalRealizer(HostingRuntimes runtimes, ILoggerFactory loggers, IOptions<CenterOptions> options, CenterMetrics metrics) : IInstallationRealizer, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
+
+    public event EventHandler<InstanceHealthChangedEventArgs>? HealthChanged;
 
     public RealizedInstance? Find(string installationId) =>
         _running.TryGetValue(installationId, out var running) ? new RealizedInstance(running.Version, running.Generation) : null;
@@ -26,10 +30,6 @@ internal sealed class LocalRealizer(HostingRuntimes runtimes, ILoggerFactory log
         var version = manifest.Version.ToNormalizedString();
         var logger = loggers.CreateLogger($"Plugboard.Plugins.{manifest.Id}");
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["InstallationId"] = request.InstallationId, ["PluginId"] = manifest.Id, ["Version"] = version });
-        if (request.Directory is null)
-        {
-            return new RealizationResult(false, null, null, $"{manifest.Id} {version} is registered as running elsewhere; the center does not start it (install it in the scope of the host that runs it).");
-        }
 
         // Owned by the running instance once it is Active; released with it (ReleaseInstanceAsync) on every other path.
 #pragma warning disable CA2000
@@ -85,7 +85,14 @@ internal sealed class LocalRealizer(HostingRuntimes runtimes, ILoggerFactory log
             return new RealizationResult(false, metadata, ready, reason);
         }
 
-        var running = new Running(version, request.Generation, loaded, stopping);
+        var installationId = request.InstallationId;
+        var generation = request.Generation;
+        // Owned by the running instance; disposed when it is released.
+#pragma warning disable CA2000
+        var watch = new InstanceHealthWatch(loaded, (serving, reason) =>
+            HealthChanged?.Invoke(this, new InstanceHealthChangedEventArgs(installationId, generation, version, serving, reason)));
+#pragma warning restore CA2000
+        var running = new Running(version, request.Generation, loaded, stopping, watch);
         Running? previous = null;
         _running.AddOrUpdate(request.InstallationId, running, (_, old) =>
         {
@@ -94,7 +101,7 @@ internal sealed class LocalRealizer(HostingRuntimes runtimes, ILoggerFactory log
         });
         if (previous is not null)
         {
-            await ReleaseInstanceAsync(previous.Loaded, previous.Stopping).ConfigureAwait(false);
+            await ReleaseInstanceAsync(previous).ConfigureAwait(false);
         }
 
         logger.LogInformation("Installation {InstallationId} runs {PluginId} {Version}", request.InstallationId, manifest.Id, version);
@@ -105,7 +112,7 @@ internal sealed class LocalRealizer(HostingRuntimes runtimes, ILoggerFactory log
     {
         if (_running.TryRemove(installationId, out var running))
         {
-            await ReleaseInstanceAsync(running.Loaded, running.Stopping).ConfigureAwait(false);
+            await ReleaseInstanceAsync(running).ConfigureAwait(false);
         }
     }
 
@@ -134,6 +141,13 @@ internal sealed class LocalRealizer(HostingRuntimes runtimes, ILoggerFactory log
         }
     }
 
+    private static Task ReleaseInstanceAsync(Running running)
+    {
+        running.Watch.Dispose();
+        return ReleaseInstanceAsync(running.Loaded, running.Stopping);
+    }
+
+    // Unloading stops a process plugin: Shutdown, then stdin closed, SIGTERM, and its process tree killed after the grace.
     private static async Task ReleaseInstanceAsync(LoadedPlugin loaded, CancellationTokenSource stopping)
     {
         await stopping.CancelAsync().ConfigureAwait(false);
@@ -147,5 +161,5 @@ internal sealed class LocalRealizer(HostingRuntimes runtimes, ILoggerFactory log
         }
     }
 
-    private sealed record Running(string Version, long Generation, LoadedPlugin Loaded, CancellationTokenSource Stopping);
+    private sealed record Running(string Version, long Generation, LoadedPlugin Loaded, CancellationTokenSource Stopping, InstanceHealthWatch Watch);
 }

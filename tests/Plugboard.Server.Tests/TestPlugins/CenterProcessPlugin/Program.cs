@@ -1,0 +1,4 @@
+using CenterProcessPlugin;
+using Plugboard.PluginSdk;
+
+return await PluginServer.RunAsync(args, plugin => plugin.AddPlugin<GreeterPlugin>());
