@@ -18,6 +18,18 @@ public sealed class AdministrationCommandsTests(RunningCenter center) : IClassFi
     }
 
     [Fact]
+    public async Task Serve_prints_where_the_center_listens_and_a_token_file_signs_in()
+    {
+        var file = center.Sandbox.WriteFile("admin.token", RunningCenter.AdminToken + "\n");
+
+        var result = await center.RunWithTokenAsync(null, "tokens", "list", "--token-file", file);
+
+        Assert.Contains($"Plugboard center listening on {center.Url}", center.Log, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("PLUGBOARD_ADMIN_TOKEN", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_viewer_token_reads_and_its_write_gets_the_403_explained()
     {
         var created = await center.RunAsync("tokens", "create", "vera", "--role", "viewer", "--json");

@@ -81,7 +81,8 @@ public sealed class InstallationCommandsTests(InstalledCenter installed) : IClas
     {
         var ldif = Center.Sandbox.WriteFile("directory.ldif", "dn: ou=people,dc=example,dc=org\nobjectClass: organizationalUnit\nou: people\n");
         var push = await Center.RunAsync("push", await Center.PackLdifAsync("dependencies:\n  - id: custom-http\n    version: ^1.0"));
-        var install = await Center.RunAsync("install", "custom-ldif", "--set", $"path={ldif}", "--wait", "--json");
+        var config = Center.Sandbox.WriteFile("ldif.yaml", $"path: '{ldif}'\nuserObjectClass: inetOrgPerson\n");
+        var install = await Center.RunAsync("install", "custom-ldif", "--config-file", config, "--wait", "--json");
         Assert.True(install.ExitCode == 0, install.ToString() + Center.Log);
         var dependent = JsonDocument.Parse(install.Out).RootElement.GetProperty("id").GetString()!;
 
