@@ -127,7 +127,7 @@ internal sealed class CenterClient : IDisposable
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw CenterException.FromResponse(response.StatusCode, body, what, Connection);
+                    throw CenterException.FromResponse(response.StatusCode, response.ReasonPhrase, body, what, Connection);
                 }
 
                 JsonNode? json;

@@ -32,13 +32,13 @@ internal sealed class CenterException : Exception
     public int ExitCode { get; }
 
     /// <summary>The error for an answer with status <paramref name="status"/> and body <paramref name="body"/>.</summary>
-    public static CenterException FromResponse(HttpStatusCode status, string body, string request, CenterConnection connection)
+    public static CenterException FromResponse(HttpStatusCode status, string? reasonPhrase, string body, string request, CenterConnection connection)
     {
         var problem = TryParse(body);
         var title = (string?)problem?["title"];
         var detail = (string?)problem?["detail"];
         var errors = problem?["errors"] as JsonArray;
-        var code = $"{(int)status} {status}";
+        var code = $"{(int)status} {reasonPhrase ?? status.ToString()}";
         var message = new StringBuilder();
         var exitCode = ExitCodes.Failure;
         switch (status)

@@ -29,7 +29,7 @@ internal static class ChangeCommands
             var id = parse.GetRequiredValue(installation);
             var current = await client.GetAsync<InstallationDto>(PathOf(id), cancellationToken);
             var reply = await client.PatchAsync<InstallationDto>(PathOf(id), new PatchInstallationRequest(parse.GetRequiredValue(version), "manual", null), current.ETag, cancellationToken);
-            return await FinishAsync(context, client, reply, $"version of {reply.Value.Plugin} ({current.Value.Version ?? current.Value.PinnedVersion} to {parse.GetRequiredValue(version)})", parse.GetValue(wait), parse.GetValue(timeout), parse.GetValue(center.Json), cancellationToken);
+            return await FinishAsync(context, client, reply, $"version ({current.Value.Version ?? current.Value.PinnedVersion} to {parse.GetRequiredValue(version)})", parse.GetValue(wait), parse.GetValue(timeout), parse.GetValue(center.Json), cancellationToken);
         });
         return command;
     }
@@ -65,7 +65,7 @@ internal static class ChangeCommands
             var form = await client.GetAsync<FormDto>(PathOf(id) + "/form", cancellationToken);
             var config = ConfigValues.Build(file, assignments, form.Value.Schema, (JsonObject)current.Value.Config.DeepClone(), context.Environment);
             var reply = await client.PatchAsync<InstallationDto>(PathOf(id), new PatchInstallationRequest(null, null, config), current.ETag, cancellationToken);
-            return await FinishAsync(context, client, reply, $"configuration of {reply.Value.Plugin}", parse.GetValue(wait), parse.GetValue(timeout), parse.GetValue(center.Json), cancellationToken);
+            return await FinishAsync(context, client, reply, "configuration", parse.GetValue(wait), parse.GetValue(timeout), parse.GetValue(center.Json), cancellationToken);
         });
         return command;
     }
@@ -135,8 +135,8 @@ internal static class ChangeCommands
         if (!json)
         {
             context.Console.Out.WriteLine(installation.Generation > installation.ObservedGeneration
-                ? $"Changing the {what} of {installation.Id} (generation {installation.Generation}); now {installation.Phase}"
-                : $"The {what} of {installation.Id} is already so; nothing changed ({installation.Phase})");
+                ? $"Changed the {what} of {installation.Id} ({installation.Plugin}); generation {installation.Generation} is being applied, now {installation.Phase}"
+                : $"The {what} of {installation.Id} ({installation.Plugin}) is already so; nothing changed ({installation.Phase})");
         }
 
         if (!wait)

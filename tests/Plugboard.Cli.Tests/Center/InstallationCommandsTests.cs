@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text.Json;
-using Plugboard.Tests.Shared;
+using Plugboard.Cli.Center;
+using static Plugboard.Server.Api.InstallationsApi;
 
 namespace Plugboard.Cli.Tests.Center;
 
@@ -93,6 +95,22 @@ public sealed class InstallationCommandsTests(InstalledCenter installed) : IClas
         Assert.Contains($"installation {dependent} (custom-ldif 1.0.0) depends on it", result.Error, StringComparison.Ordinal);
         var status = await Center.RunAsync("status", installed.InstallationId, "--json");
         Assert.Equal("Active", JsonDocument.Parse(status.Out).RootElement.GetProperty("installation").GetProperty("phase").GetString());
+    }
+
+    [Fact]
+    public async Task A_change_based_on_a_stale_read_gets_the_412_explained()
+    {
+        // The commands always read first; a stale ETag is what they send when someone writes in between.
+        using var client = new CenterClient(new CenterConnection(new Uri(Center.Url), RunningCenter.AdminToken, "$PLUGBOARD_TOKEN"));
+        var stale = "\"00000000000000000000000000000000\"";
+
+        var error = await Assert.ThrowsAsync<CenterException>(() =>
+            client.PatchAsync<InstallationDto>(ChangeCommands.PathOf(installed.InstallationId), new PatchInstallationRequest(null, null, new() { ["pageSize"] = 30 }), stale, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, error.Status);
+        Assert.Contains("412", error.Message, StringComparison.Ordinal);
+        Assert.Contains("someone changed it since this command read it. Run the command again", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.Current);
     }
 
     [Fact]
