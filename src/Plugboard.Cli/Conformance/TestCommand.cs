@@ -61,9 +61,9 @@ internal static class TestCommand
             }
 
             var checks = new ConformanceOptions { Strict = parse.GetValue(strict) };
-            foreach (var file in parse.GetValue(descriptors) ?? [])
+            foreach (var descriptorSet in parse.GetValue(descriptors) ?? [])
             {
-                var resolved = context.Environment.ResolvePath(file);
+                var resolved = context.Environment.ResolvePath(descriptorSet);
                 checks.DescriptorSetFiles.Add(File.Exists(resolved)
                     ? resolved
                     : throw new CliException($"Descriptor set '{resolved}' does not exist. Write one with protoc --include_imports --descriptor_set_out=FILE your.proto."));
