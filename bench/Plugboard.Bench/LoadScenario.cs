@@ -12,7 +12,7 @@ internal static class LoadScenario
 {
     private const string Name = "load";
 
-    public static async Task RunAsync(string workDirectory, int plugins, int cycles, int peerRounds)
+    public static async Task RunAsync(string workDirectory, int plugins, int cycles, int peerRounds, string? readyToRunHarness)
     {
         var root = Path.Combine(workDirectory, "load");
         if (Directory.Exists(root))
@@ -26,7 +26,8 @@ internal static class LoadScenario
         await ColdStartAsync(pluginsDirectory, plugins);
         await CallOverheadAsync(pluginsDirectory);
         await UnloadMemoryAsync(root, pluginsDirectory, cycles);
-        PeerComparison.Run(root, peerRounds);
+        await UnloadManyAsync(pluginsDirectory, plugins);
+        PeerComparison.Run(root, peerRounds, readyToRunHarness);
     }
 
     private static async Task ColdStartAsync(string pluginsDirectory, int plugins)
@@ -92,6 +93,49 @@ internal static class LoadScenario
         stopwatch.Stop();
         GC.KeepAlive(sum);
         return stopwatch.Elapsed.TotalNanoseconds / calls;
+    }
+
+    private static async Task UnloadManyAsync(string pluginsDirectory, int plugins)
+    {
+        // Every plugin unloaded at once and loaded again, 20 times: an unload must not get slower cycle after cycle.
+        const int Cycles = 20;
+        await using var host = new PluginHost(new PlugboardOptions { PluginsDirectory = pluginsDirectory, UnloadTimeout = TimeSpan.FromSeconds(10) });
+        host.AddContract<ICalculator>();
+        await host.StartAsync();
+        var folders = Directory.EnumerateDirectories(pluginsDirectory).Order(StringComparer.Ordinal).ToList();
+        var unloads = new List<double>();
+        var collections = new List<double>();
+        for (var cycle = 0; cycle < Cycles; cycle++)
+        {
+            var ids = host.Registry<ICalculator>().Ids.ToList();
+            if (ids.Count != plugins)
+            {
+                throw new InvalidOperationException($"cycle {cycle}: {ids.Count} of {plugins} plugins active");
+            }
+
+            var fullCollections = GC.CollectionCount(2);
+            var stopwatch = Stopwatch.StartNew();
+            var collected = await Task.WhenAll(ids.Select(id => host.UnloadAsync(id)));
+            stopwatch.Stop();
+            collections.Add(GC.CollectionCount(2) - fullCollections);
+            if (collected.Contains(false))
+            {
+                throw new InvalidOperationException($"cycle {cycle}: {collected.Count(c => !c)} load context(s) not collected");
+            }
+
+            unloads.Add(stopwatch.Elapsed.TotalMilliseconds);
+            foreach (var folder in folders)
+            {
+                await host.LoadAsync(folder);
+            }
+        }
+
+        var first = Figure.Percentile(unloads.Take(5).ToList(), 50);
+        var last = Figure.Percentile(unloads.TakeLast(5).ToList(), 50);
+        Figure.Print(Name, $"unload_all_{plugins}_first_ms", first, "ms");
+        Figure.Print(Name, $"unload_all_{plugins}_last_ms", last, "ms");
+        Figure.Print(Name, "unload_all_slowdown_ratio", last / first, "ratio");
+        Figure.Print(Name, $"unload_all_{plugins}_full_gcs", Figure.Percentile(collections, 50), "count");
     }
 
     private static async Task UnloadMemoryAsync(string root, string pluginsDirectory, int cycles)

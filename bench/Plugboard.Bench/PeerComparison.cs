@@ -12,13 +12,25 @@ namespace Plugboard.Bench;
 /// plugin folders loaded in a fresh process each round — so first-use costs count, as in a host starting up —
 /// Plugboard's and McMaster's rounds interleaved, for 1 and for 100 plugins. What is timed inside the child:
 /// load + create + first call of every plugin (Plugboard adds manifest reading, admission, Init and Verify).
+/// Run twice when bench/run has published a ReadyToRun copy of the harness: JIT-compiled, as a host run from its
+/// build output (`dotnet run`, F5) starts, and ReadyToRun-compiled, as a host published with
+/// <c>PublishReadyToRun</c> starts (both loaders, and every library they use, precompiled alike).
 /// </summary>
 internal static class PeerComparison
 {
     public const string ChildMode = "load-peer-child";
 
-    public static void Run(string root, int rounds)
+    /// <param name="root">Where the generated plugin folders live.</param>
+    /// <param name="rounds">Interleaved rounds per loader and plugin count.</param>
+    /// <param name="readyToRunHarness">The harness published ReadyToRun (bench/run does it), or null to skip that half.</param>
+    public static void Run(string root, int rounds, string? readyToRunHarness)
     {
+        var harnesses = new List<(string Suffix, string Assembly)> { ("", typeof(PeerComparison).Assembly.Location) };
+        if (readyToRunHarness is not null)
+        {
+            harnesses.Add(("_r2r", readyToRunHarness));
+        }
+
         foreach (var count in new[] { 1, 100 })
         {
             var folder = Path.Combine(root, $"peer-{count}");
@@ -27,22 +39,25 @@ internal static class PeerComparison
                 PluginGenerator.Write(folder, count);
             }
 
-            // One warm-up pair: the file cache, not a figure.
-            RunChild("plugboard", folder, count);
-            RunChild("mcmaster", folder, count);
-            var plugboard = new List<double>();
-            var mcmaster = new List<double>();
-            for (var round = 0; round < rounds; round++)
+            foreach (var (suffix, harness) in harnesses)
             {
-                plugboard.Add(RunChild("plugboard", folder, count));
-                mcmaster.Add(RunChild("mcmaster", folder, count));
-            }
+                // One warm-up pair: the file cache, not a figure.
+                RunChild(harness, "plugboard", folder, count);
+                RunChild(harness, "mcmaster", folder, count);
+                var plugboard = new List<double>();
+                var mcmaster = new List<double>();
+                for (var round = 0; round < rounds; round++)
+                {
+                    plugboard.Add(RunChild(harness, "plugboard", folder, count));
+                    mcmaster.Add(RunChild(harness, "mcmaster", folder, count));
+                }
 
-            var plugboardMedian = Figure.Percentile(plugboard, 50);
-            var mcmasterMedian = Figure.Percentile(mcmaster, 50);
-            Figure.Print("load", $"plugboard_start_ms_{count}", plugboardMedian, "ms");
-            Figure.Print("load", $"mcmaster_start_ms_{count}", mcmasterMedian, "ms");
-            Figure.Print("load", $"load_vs_mcmaster_ratio_{count}", plugboardMedian / mcmasterMedian, "ratio");
+                var plugboardMedian = Figure.Percentile(plugboard, 50);
+                var mcmasterMedian = Figure.Percentile(mcmaster, 50);
+                Figure.Print("load", $"plugboard_start_ms_{count}{suffix}", plugboardMedian, "ms");
+                Figure.Print("load", $"mcmaster_start_ms_{count}{suffix}", mcmasterMedian, "ms");
+                Figure.Print("load", $"load_vs_mcmaster_ratio_{count}{suffix}", plugboardMedian / mcmasterMedian, "ratio");
+            }
         }
     }
 
@@ -89,10 +104,10 @@ internal static class PeerComparison
         return sum;
     }
 
-    private static double RunChild(string loader, string folder, int count)
+    private static double RunChild(string harness, string loader, string folder, int count)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { typeof(PeerComparison).Assembly.Location, ChildMode, loader, folder, count.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { harness, ChildMode, loader, folder, count.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }

@@ -6,6 +6,12 @@ var work = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".work
 work = Path.GetFullPath(work);
 Directory.CreateDirectory(work);
 
+string? Text(string name)
+{
+    var index = Array.IndexOf(args, "--" + name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
 int Option(string name, int fallback)
 {
     var index = Array.IndexOf(args, "--" + name);
@@ -23,7 +29,7 @@ switch (scenario)
         await SyncScenario.RunAsync(work, Option("packages", 500));
         return 0;
     case "load":
-        await LoadScenario.RunAsync(work, Option("plugins", 100), Option("cycles", 1000), Option("peer-rounds", 7));
+        await LoadScenario.RunAsync(work, Option("plugins", 100), Option("cycles", 1000), Option("peer-rounds", 7), Text("r2r-harness"));
         return 0;
     default:
         Console.Error.WriteLine($"unknown scenario '{scenario}'; scenarios: load, sync, rpc");

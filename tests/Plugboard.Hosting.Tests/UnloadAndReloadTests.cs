@@ -27,6 +27,32 @@ public sealed class UnloadAndReloadTests
     }
 
     [Fact]
+    public async Task Plugins_unloaded_at_once_are_each_proven_collected_except_the_one_still_referenced()
+    {
+        await using var test = new TestHost(o => o.UnloadTimeout = TimeSpan.FromSeconds(1));
+        test.Folders.Install("Plugin.Hello");
+        test.Folders.Install("Plugin.Native");
+        test.Folders.Install("Plugin.Reload.V1", folder: "reload");
+        test.Folders.Install("Plugin.TextV1");
+        test.Folders.Install("Plugin.TextV2");
+        string[] ids = ["custom-hello", "custom-native", "custom-reload", "custom-text-one", "custom-text-two"];
+        await test.StartAsync();
+        Assert.All(ids, id => Assert.True(test.Greeters.Exists(id)));
+        IGreeter kept;
+        using (var lease = test.Greeters.Acquire(ids[0]))
+        {
+            kept = lease.Instance; // the plugin's own object: keeps its load context alive through the unloads
+        }
+
+        var collected = await Task.WhenAll(ids.Select(id => test.Host.UnloadAsync(id)));
+
+        Assert.False(collected[0]);
+        Assert.All(collected.Skip(1), Assert.True);
+        Assert.All(ids, id => Assert.False(test.Greeters.Exists(id)));
+        GC.KeepAlive(kept);
+    }
+
+    [Fact]
     public async Task Unloading_a_plugin_with_a_native_library_removes_its_shadow_copy()
     {
         await using var test = new TestHost();

@@ -201,6 +201,62 @@ public sealed class PackingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_link_to_a_file_inside_the_folder_is_packed_as_that_file_and_npm_command_links_are_left_out()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // creating symbolic links needs privileges on Windows
+        }
+
+        // What `npm ci` leaves: a package with a bin script, and node_modules/.bin linking to it.
+        var plugin = SamplePlugin.Write(_temp.Combine("plugin"));
+        var script = Path.Combine(plugin, "node_modules", "tool", "cli.js");
+        Directory.CreateDirectory(Path.GetDirectoryName(script)!);
+        File.WriteAllText(script, "console.log('tool');\n");
+        Directory.CreateDirectory(Path.Combine(plugin, "node_modules", ".bin"));
+        File.CreateSymbolicLink(Path.Combine(plugin, "node_modules", ".bin", "tool"), "../tool/cli.js");
+        File.CreateSymbolicLink(Path.Combine(plugin, "lib", "alias.txt"), "../node_modules/tool/cli.js");
+
+        var info = await PackageWriter.PackAsync(plugin, _temp.Combine("p.pbpkg"));
+
+        Assert.Equal(["node_modules/.bin/tool"], info.LeftOut);
+        var alias = Assert.Single(info.Contents.Files, f => f.Path == "lib/alias.txt");
+        Assert.Equal(info.Contents.Find("node_modules/tool/cli.js")!.Sha256, alias.Sha256);
+        Assert.Null(info.Contents.Find("node_modules/.bin/tool"));
+        var verification = await PackageVerifier.VerifyAsync(info.Path!);
+        Assert.True(verification.IsValid, string.Join("; ", verification.Problems.Select(p => p.Message)));
+    }
+
+    [Theory]
+    [InlineData("dangling", "does not exist")]
+    [InlineData("folder", "symbolic link to the folder")]
+    [InlineData("outside", "outside the plugin folder")]
+    public async Task A_link_that_dangles_names_a_folder_or_leaves_the_folder_is_refused(string kind, string expected)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // creating symbolic links needs privileges on Windows
+        }
+
+        var plugin = SamplePlugin.Write(_temp.Combine("plugin"));
+        var outside = _temp.Combine("outside.txt");
+        File.WriteAllText(outside, "secret");
+        var link = Path.Combine(plugin, "lib", "link");
+        _ = kind switch
+        {
+            "dangling" => File.CreateSymbolicLink(link, "missing.txt"),
+            "folder" => Directory.CreateSymbolicLink(link, "."),
+            _ => File.CreateSymbolicLink(link, "../../outside.txt"),
+        };
+
+        var error = await Assert.ThrowsAsync<PackageException>(() => PackageWriter.PackAsync(plugin, _temp.Combine("p.pbpkg")));
+
+        Assert.Equal(PackageErrorKind.InvalidPluginFolder, error.Kind);
+        Assert.Equal("lib/link", error.EntryPath);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
     public async Task Names_that_differ_only_in_case_are_refused()
     {
         if (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS())

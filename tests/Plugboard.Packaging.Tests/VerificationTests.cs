@@ -92,6 +92,64 @@ public sealed class VerificationTests : IDisposable
         Assert.Contains("custom-other", problem.Message);
     }
 
+    [Theory]
+    [InlineData("a NUL appended")]
+    [InlineData("whitespace appended")]
+    [InlineData("no final newline")]
+    [InlineData("an upper-case digest")]
+    [InlineData("other indentation")]
+    public async Task A_content_list_not_in_its_exact_canonical_form_is_refused(string change)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(SamplePlugin.Manifest);
+        var canonical = new PackageContents(SamplePlugin.Id, SamplePlugin.Version, [HostileArchive.Describe("plugin.yaml", bytes)]).ToJsonBytes();
+        var text = System.Text.Encoding.UTF8.GetString(canonical);
+        var altered = change switch
+        {
+            "a NUL appended" => text + "\0",
+            "whitespace appended" => text + " \n",
+            "no final newline" => text.TrimEnd('\n'),
+            "an upper-case digest" => text.Replace(HostileArchive.Describe("plugin.yaml", bytes).Sha256, HostileArchive.Describe("plugin.yaml", bytes).Sha256.ToUpperInvariant(), StringComparison.Ordinal),
+            _ => text.Replace("\n  ", "\n    ", StringComparison.Ordinal),
+        };
+        Assert.NotEqual(text, altered);
+        var package = HostileArchive.Write(_temp.Combine("p.pbpkg"), zip =>
+        {
+            HostileArchive.AddFile(zip, "plugin.yaml", bytes);
+            HostileArchive.AddFile(zip, PackageFormat.ContentListPath, System.Text.Encoding.UTF8.GetBytes(altered));
+        });
+
+        var verification = await PackageVerifier.VerifyAsync(package);
+
+        var problem = Assert.Single(verification.Problems);
+        Assert.Equal(PackageErrorKind.ContentListInvalid, problem.Kind);
+        Assert.Contains("canonical form", problem.Message);
+    }
+
+    [Fact]
+    public async Task A_content_list_out_of_entry_order_is_refused()
+    {
+        var manifest = System.Text.Encoding.UTF8.GetBytes(SamplePlugin.Manifest);
+        var readme = "hello"u8.ToArray();
+        var package = HostileArchive.Write(_temp.Combine("p.pbpkg"), zip =>
+        {
+            HostileArchive.AddFile(zip, "a-readme.txt", readme);
+            HostileArchive.AddFile(zip, "plugin.yaml", manifest);
+            // The canonical list with its two files swapped: well-formed in every other way.
+            var list = System.Text.Json.Nodes.JsonNode.Parse(new PackageContents(SamplePlugin.Id, SamplePlugin.Version, [HostileArchive.Describe("plugin.yaml", manifest), HostileArchive.Describe("a-readme.txt", readme)]).ToJsonBytes())!;
+            var files = list["files"]!.AsArray();
+            var first = files[0]!.DeepClone();
+            files.RemoveAt(0);
+            files.Add(first);
+            HostileArchive.AddFile(zip, PackageFormat.ContentListPath, System.Text.Encoding.UTF8.GetBytes(list.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, NewLine = "\n" }) + "\n"));
+        });
+
+        var verification = await PackageVerifier.VerifyAsync(package);
+
+        var problem = Assert.Single(verification.Problems);
+        Assert.Equal(PackageErrorKind.ContentListInvalid, problem.Kind);
+        Assert.Contains("entry order", problem.Message);
+    }
+
     [Fact]
     public async Task An_invalid_manifest_inside_a_package_is_reported()
     {

@@ -56,6 +56,7 @@ internal static class PackCommand
                     path = info.Path,
                     files = info.FileCount,
                     size = info.Size,
+                    leftOut = info.LeftOut,
                     signature = signature is null ? null : new { path = signaturePath, keyId = signature.KeyId },
                 });
                 return ExitCodes.Success;
@@ -65,6 +66,10 @@ internal static class PackCommand
             console.Out.WriteLine($"  package:   {info.Path}");
             console.Out.WriteLine($"  digest:    {info.Digest}");
             console.Out.WriteLine($"  files:     {info.FileCount} ({Sizes.Format(info.Size)})");
+            if (info.LeftOut.Count > 0)
+            {
+                console.Out.WriteLine($"  left out:  {info.LeftOut.Count} npm command link(s) under node_modules/.bin (e.g. {info.LeftOut[0]}); a plugin runs its packages, not npm's shims");
+            }
             if (signature is not null)
             {
                 console.Out.WriteLine($"  signature: {signaturePath} (key {signature.KeyId})");

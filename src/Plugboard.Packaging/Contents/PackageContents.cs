@@ -166,7 +166,24 @@ public sealed class PackageContents
                 index++;
             }
 
-            return new PackageContents(id, version, entries) { Format = formatValue };
+            for (var i = 1; i < entries.Count; i++)
+            {
+                if (EntryPath.Order.Compare(entries[i - 1].Path, entries[i].Path) > 0)
+                {
+                    throw Invalid($"files[{i}] ('{entries[i].Path}') comes before files[{i - 1}] ('{entries[i - 1].Path}') in entry order; files are listed in entry order");
+                }
+            }
+
+            var contents = new PackageContents(id, version, entries) { Format = formatValue };
+
+            // One package, one byte sequence: anything else (bytes after the object, other spacing, field order or
+            // escaping, upper-case digests) would let two identical packages differ, and a digest stop naming one content.
+            if (!json.SequenceEqual(contents.ToJsonBytes()))
+            {
+                throw Invalid("it is not in the canonical form (UTF-8, two-space indentation, \\n line ends, one final newline, fields in their order, lower-case digests, nothing after the closing brace; see docs/packaging.md)");
+            }
+
+            return contents;
         }
     }
 

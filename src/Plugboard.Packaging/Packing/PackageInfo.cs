@@ -21,6 +21,9 @@ public sealed record PackageInfo
     /// <summary>The content list written into the package.</summary>
     public required PackageContents Contents { get; init; }
 
+    /// <summary>Paths in the folder deliberately not packed (npm's <c>node_modules/.bin</c> links), for the packer to report.</summary>
+    public IReadOnlyList<string> LeftOut { get; init; } = [];
+
     /// <summary>The package file, when packed to a path; null when packed to a stream.</summary>
     public string? Path { get; init; }
 }

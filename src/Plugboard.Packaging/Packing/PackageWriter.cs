@@ -54,7 +54,8 @@ public static class PackageWriter
 
         var manifest = ReadManifest(root);
         var executables = DeclaredExecutables(manifest);
-        var files = PluginFolder.Collect(root, options.ExcludedNames, skippedPaths, executables);
+        var leftOut = new List<string>();
+        var files = PluginFolder.Collect(root, options.ExcludedNames, skippedPaths, executables, leftOut);
 
         // First pass: the content list goes into the archive, so every file is hashed before writing.
         var listed = new List<PackageFileEntry>(files.Count);
@@ -106,6 +107,7 @@ public static class PackageWriter
             FileCount = contents.Files.Count,
             Size = zip.Length,
             Contents = contents,
+            LeftOut = leftOut,
         };
     }
 

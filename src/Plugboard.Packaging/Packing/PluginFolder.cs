@@ -2,10 +2,15 @@ using Plugboard.Packaging.Archive;
 
 namespace Plugboard.Packaging;
 
-/// <summary>Lists the files of a plugin folder that go into its package, refusing what a package cannot hold.</summary>
+/// <summary>
+/// Lists the files of a plugin folder that go into its package, refusing what a package cannot hold. A package holds
+/// regular files only: a symbolic link to a file inside the folder is stored as the file it points to (npm's
+/// <c>node_modules/.bin</c> shims are left out: they only serve npm's own command line), and a link that leaves the
+/// folder, dangles or names a folder is refused.
+/// </summary>
 internal static class PluginFolder
 {
-    public static List<PluginFile> Collect(string root, IReadOnlyCollection<string> excludedNames, IReadOnlyCollection<string> skippedPaths, IReadOnlySet<string> declaredExecutables)
+    public static List<PluginFile> Collect(string root, IReadOnlyCollection<string> excludedNames, IReadOnlyCollection<string> skippedPaths, IReadOnlySet<string> declaredExecutables, ICollection<string> leftOut)
     {
         var files = new List<PluginFile>();
         var folded = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -24,12 +29,18 @@ internal static class PluginFolder
                 }
 
                 var path = prefix + item.Name;
-                if (item.LinkTarget is not null)
+                var content = item.FullName;
+                if (item.LinkTarget is { } linkTarget)
                 {
-                    throw Refuse(path, $"is a symbolic link (to '{item.LinkTarget}'); packages hold regular files only. Replace it with a copy of what it points to");
-                }
+                    if (IsNpmShim(path))
+                    {
+                        leftOut.Add(path);
+                        continue;
+                    }
 
-                if (item is DirectoryInfo sub)
+                    content = LinkedFile(item, path, linkTarget);
+                }
+                else if (item is DirectoryInfo sub)
                 {
                     Walk(sub, path + "/");
                     continue;
@@ -46,10 +57,36 @@ internal static class PluginFolder
                 }
 
                 var executable = declaredExecutables.Contains(path)
-                    || (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(item.FullName) & UnixFileMode.UserExecute) != 0);
-                files.Add(new PluginFile(path, item.FullName, executable));
+                    || (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(content) & UnixFileMode.UserExecute) != 0);
+                files.Add(new PluginFile(path, content, executable));
             }
         }
+
+        string LinkedFile(FileSystemInfo link, string path, string linkTarget)
+        {
+            var target = link.ResolveLinkTarget(returnFinalTarget: true);
+            if (target is null || !target.Exists)
+            {
+                throw Refuse(path, $"is a symbolic link to '{linkTarget}', which does not exist. Remove the link or restore what it points to");
+            }
+
+            // Compared with the folder's real location, so a plugin folder reached through a link still contains its files.
+            var realRoot = new DirectoryInfo(root).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? root;
+            var inside = Path.GetRelativePath(realRoot, target.FullName);
+            if (inside == ".." || inside.StartsWith("../", StringComparison.Ordinal) || inside.StartsWith("..\\", StringComparison.Ordinal) || Path.IsPathRooted(inside))
+            {
+                throw Refuse(path, $"is a symbolic link to '{target.FullName}', outside the plugin folder; a package holds only what is inside it. Copy what you need into the folder");
+            }
+
+            if (target is DirectoryInfo)
+            {
+                throw Refuse(path, $"is a symbolic link to the folder '{inside.Replace('\\', '/')}'; packages hold regular files only. Replace it with a copy of that folder");
+            }
+
+            return target.FullName;
+        }
+
+        static bool IsNpmShim(string path) => path.StartsWith("node_modules/.bin/", StringComparison.Ordinal) || path.Contains("/node_modules/.bin/", StringComparison.Ordinal);
 
         PackageException Refuse(string path, string problem) => new(
             PackageErrorKind.InvalidPluginFolder,
