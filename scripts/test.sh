@@ -16,6 +16,12 @@ command -v node >/dev/null || need_apt+=(nodejs npm)
 /usr/bin/python3 -c 'import grpc, grpc_tools.protoc, google.protobuf' 2>/dev/null || need_apt+=(python3-grpcio python3-grpc-tools python3-protobuf)
 # The plugin center's PostgreSQL tests start a real server (initdb into a temp folder, 127.0.0.1, a free port).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The admin UI's browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+command -v chromium >/dev/null || need_apt+=(chromium)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# The go-plugin test plugin (tests/go-plugin, GoPluginTests) builds offline with Debian's Go, go-plugin, gRPC and protoc plugins.
+command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/hashicorp/go-plugin ] && command -v protoc-gen-go-grpc >/dev/null \
+  || need_apt+=(golang-go golang-github-hashicorp-go-plugin-dev golang-github-golang-protobuf-1-5-dev golang-google-grpc-dev golang-google-protobuf-dev protobuf-compiler protoc-gen-go protoc-gen-go-grpc)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -33,6 +39,10 @@ done
 # Python gRPC stubs of the Python sample plugin, generated from proto/ into its git-ignored gen/.
 log "build.sh in samples/usersync/plugins/python-datasource"
 sh samples/usersync/plugins/python-datasource/build.sh
+
+# The go-plugin test plugin, built from tests/go-plugin/src with GOPATH=/usr/share/gocode (no module download).
+log "build.sh in tests/go-plugin"
+bash tests/go-plugin/build.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log "restore and build"

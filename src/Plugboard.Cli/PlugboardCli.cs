@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Plugboard.Cli.Cache;
+using Plugboard.Cli.Center;
 using Plugboard.Cli.CommandPlugins;
 using Plugboard.Cli.Conformance;
 using Plugboard.Cli.Console;
@@ -80,7 +81,7 @@ internal static class PlugboardCli
     /// <summary>The command tree; every built-in command name here also protects against a command plugin of the same name.</summary>
     public static RootCommand CreateRoot(CliContext context)
     {
-        var root = new RootCommand("plugboard: pack, sign and verify plugin packages, sync plugin sources into the cache, and run command plugins ('plugboard NAME …' runs the command plugin NAME).");
+        var root = new RootCommand("plugboard: pack, sign and verify plugin packages, sync plugin sources into the cache, run and drive a plugin center (serve, plugins, push, install, status, …), and run command plugins ('plugboard NAME …' runs the command plugin NAME).");
         root.Options.Add(context.Verbose);
         root.Add(PackCommand.Create(context));
         root.Add(VerifyCommand.Create(context));
@@ -90,6 +91,18 @@ internal static class PlugboardCli
         root.Add(LockCommand.Create(context));
         root.Add(TestCommand.Create(context));
         root.Add(VersionCommand.Create(context));
+
+        // The plugin center: run one, and drive one through its REST API.
+        root.Add(ServeCommand.Create(context));
+        root.Add(PluginsCommand.Create(context));
+        root.Add(PushCommand.Create(context));
+        root.Add(InstallCommand.Create(context));
+        root.Add(ChangeCommands.Upgrade(context));
+        root.Add(ChangeCommands.Configure(context));
+        root.Add(ChangeCommands.Uninstall(context));
+        root.Add(StatusCommand.Create(context));
+        root.Add(SourcesCommand.Create(context));
+        root.Add(TokensCommand.Create(context));
 
         // Names are known only once every built-in command is added; the plugin commands refuse them as plugin ids.
         var builtIn = root.Subcommands.Select(c => c.Name).Append("plugin").Append("help").ToList();

@@ -16,6 +16,7 @@ using Plugboard.Server.Realization;
 using Plugboard.Server.Secrets;
 using Plugboard.Server.Sources;
 using Plugboard.Server.Store;
+using Plugboard.Server.Ui;
 using Scalar.AspNetCore;
 
 namespace Plugboard.Server;
@@ -152,6 +153,9 @@ public static class CenterApplication
         api.MapSourcesApi();
         api.MapInstallationsApi();
         api.MapEventsApi();
+        api.MapSessionApi();
+        api.MapUpgradeOptionsApi();
+        app.MapAdminUi();
     }
 
     // Malformed JSON and oversize bodies come up as BadHttpRequestException: they are the client's fault.

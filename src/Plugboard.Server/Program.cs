@@ -5,7 +5,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
 {
     foreach (var address in app.Urls)
     {
-        Console.Out.WriteLine($"Plugboard center listening on {address} (API reference: {address}/reference)");
+        Console.Out.WriteLine($"Plugboard center listening on {address} (admin UI: {address}/, API reference: {address}/reference)");
     }
 });
 await app.RunAsync();

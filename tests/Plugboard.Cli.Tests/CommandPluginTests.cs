@@ -220,7 +220,7 @@ public sealed class CommandPluginTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(string.Empty, result.Out);
         Assert.Contains("Unknown command 'frobnicate'", result.Error, StringComparison.Ordinal);
-        Assert.Contains("pack, plugin, sync, test, verify, version", result.Error, StringComparison.Ordinal);
+        Assert.Contains("pack, plugin, plugins, push, serve, sources, status, sync, test, tokens, uninstall, upgrade, verify, version", result.Error, StringComparison.Ordinal);
         Assert.Contains("plugboard-frobnicate", result.Error, StringComparison.Ordinal);
     }
 

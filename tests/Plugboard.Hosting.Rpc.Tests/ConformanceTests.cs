@@ -18,9 +18,13 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         Assert.True(report.Passed, report.ToString());
         Assert.Equal("custom-csv-process", report.PluginId);
         Assert.Equal(
-            ["manifest", "sample configuration", "handshake", "health", "init", "verify", "unknown method", "deadline", "shutdown", "exit on stdin close"],
+            ["manifest", "sample configuration", "handshake", "health", "init", "verify", "unknown method", "deadline",
+             "method usersync.v1.DataSource/ListDepartments", "method usersync.v1.DataSource/ListUsers", "method usersync.v1.DataSource/TestConnection",
+             "shutdown", "exit on stdin close"],
             report.Checks.Select(c => c.Name));
         Assert.Contains("examples/config.json is valid", report["sample configuration"]!.Message, StringComparison.Ordinal);
+        // The sample ships the contract's descriptors (examples/datasource.protoset): every method is called.
+        Assert.Contains("sent an empty ListUsersRequest", report["method usersync.v1.DataSource/ListUsers"]!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

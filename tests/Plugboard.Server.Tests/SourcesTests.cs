@@ -40,6 +40,35 @@ public sealed class SourcesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_uploaded_package_is_locked_like_a_synced_one()
+    {
+        var uploads = Directory.CreateDirectory(Path.Combine(_center.DataDirectory, "uploads")).FullName;
+        var uploaded = await _center.UploadAsync(await FixturePackages.PackAsync("Plugin.Hello", FixturePackages.HelloYaml("1.0.0"), uploads));
+        var digest = (string?)uploaded["digest"];
+        var locks = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_center.DataDirectory, "cache", "plugboard.lock")))!;
+        Assert.Equal(digest, (string?)locks["plugins"]!["custom-hello"]!["1.0.0"]);
+
+        // The same id and version with other bytes: refused by upload, and by a sync.
+        var changed = FixturePackages.HelloYaml("1.0.0").Replace("Greets people.", "Greets people, changed.", StringComparison.Ordinal);
+        using var admin = _center.Admin();
+        using (var body = new ByteArrayContent(await File.ReadAllBytesAsync(await FixturePackages.PackAsync("Plugin.Hello", changed, uploads))))
+        {
+            var refused = await admin.PostAsync("/api/v1/packages", body);
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("locked", (string?)(await TestCenter.Json(refused))["detail"]);
+        }
+
+        var feed = Directory.CreateDirectory(Path.Combine(_center.DataDirectory, "feed")).FullName;
+        File.Move(await FixturePackages.PackAsync("Plugin.Hello", changed, feed), Path.Combine(feed, "custom-hello-1.0.0.pbpkg"));
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/sources", new { name = "team", type = "fs", path = feed })).StatusCode);
+        var run = await admin.PostAsync("/api/v1/sources/team/sync", null);
+        var report = await run.Content.ReadAsStringAsync();
+        Assert.True(report.Contains($"locks custom-hello 1.0.0 to {digest}", StringComparison.Ordinal), report);
+        var plugin = await _center.GetAsync("/api/v1/plugins/custom-hello");
+        Assert.Equal(digest, (string?)Assert.Single(plugin["versions"]!.AsArray())!["digest"]);
+    }
+
+    [Fact]
     public async Task A_source_with_a_bad_definition_is_refused_with_the_field_named()
     {
         using var admin = _center.Admin();

@@ -32,11 +32,22 @@ internal static class TestCommand
             Description = "How the plugin is asked to listen: unix (a unix socket, the default) or tcp (loopback TCP, as on hosts configured with Plugboard:Rpc:Transport=Tcp).",
         };
         transport.AcceptOnlyFromAmong("unix", "tcp");
+        var descriptors = new Option<string[]>("--descriptors")
+        {
+            Description = "A FileDescriptorSet (protoc --include_imports --descriptor_set_out=FILE) with the services of the plugin's contracts, whose every method is called; besides the plugin's own examples/*.protoset. Repeatable.",
+            HelpName = "FILE",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var methodTimeout = new Option<double?>("--method-timeout")
+        {
+            Description = "The deadline of each contract method call, in seconds (default 10); a method that does not answer by then fails.",
+            HelpName = "SECONDS",
+        };
         var command = new Command(
             "test",
-            "Check that an out-of-process plugin conforms: manifest, sample configuration, handshake, health, Init, Verify, unknown methods, deadlines, Shutdown and exit when stdin closes.")
+            "Check that an out-of-process plugin conforms: manifest, sample configuration, handshake, health, Init, Verify, unknown methods, deadlines, every method of its contracts, Shutdown and exit when stdin closes.")
         {
-            plugin, config, trust, requireSignature, json, strict, transport,
+            plugin, config, trust, requireSignature, json, strict, transport, descriptors, methodTimeout,
         };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
@@ -49,7 +60,23 @@ internal static class TestCommand
                 options.Transport = chosen == "tcp" ? PluginTransport.Tcp : PluginTransport.UnixSocket;
             }
 
-            var conformance = new PluginConformance(options, loggerFactory.CreateLogger("plugin"), parse.GetValue(strict));
+            var checks = new ConformanceOptions { Strict = parse.GetValue(strict) };
+            foreach (var descriptorSet in parse.GetValue(descriptors) ?? [])
+            {
+                var resolved = context.Environment.ResolvePath(descriptorSet);
+                checks.DescriptorSetFiles.Add(File.Exists(resolved)
+                    ? resolved
+                    : throw new CliException($"Descriptor set '{resolved}' does not exist. Write one with protoc --include_imports --descriptor_set_out=FILE your.proto."));
+            }
+
+            if (parse.GetValue(methodTimeout) is { } seconds)
+            {
+                checks.MethodTimeout = seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds
+                    ? TimeSpan.FromSeconds(seconds)
+                    : throw new CliException($"--method-timeout must be a positive number of seconds, not {seconds}.");
+            }
+
+            var conformance = new PluginConformance(options, loggerFactory.CreateLogger("plugin"), checks);
 
             ConformanceReport report;
             if (Directory.Exists(path))

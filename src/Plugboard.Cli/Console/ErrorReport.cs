@@ -14,6 +14,7 @@ internal static class ErrorReport
         var (message, exitCode) = exception switch
         {
             CliException cli => (cli.Message, cli.ExitCode),
+            Plugboard.Cli.Center.CenterException center => (center.Message, center.ExitCode),
 
             // The libraries' own exceptions carry what failed and what to do; show them as they are.
             PackageException or ManifestException or SourceConfigurationException or SourceException or LockConflictException

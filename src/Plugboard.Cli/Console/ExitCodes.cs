@@ -10,4 +10,10 @@ internal static class ExitCodes
 
     /// <summary>The command line itself is wrong: an unknown command or option, a missing argument, an invalid name.</summary>
     public const int Usage = 2;
+
+    /// <summary>The plugin center refused the token: none given or unknown (401), or a viewer's token asked to write (403).</summary>
+    public const int NotAuthorized = 3;
+
+    /// <summary>The plugin center could not be reached (connection refused, name not found, timed out).</summary>
+    public const int Unreachable = 4;
 }

@@ -22,6 +22,8 @@ public sealed class PluginProcess : IAsyncDisposable
     private readonly Task _stderrPump;
     private readonly string? _socketDirectory;
     private Task? _stdoutPump;
+    private PluginWatchdog? _watchdog;
+    private string? _strayedSocket;
     private int _disposed;
 
     private readonly TimeProvider _time;
@@ -140,9 +142,11 @@ public sealed class PluginProcess : IAsyncDisposable
 
         var plugin = new PluginProcess(process, pluginId, logger, options.StderrLinesKept, socketDirectory, time);
         RunningPlugins.Add(plugin);
+        plugin._watchdog = PluginWatchdog.Start(process.Id, socketDirectory);
         try
         {
             plugin.Handshake = await plugin.ReadHandshakeAsync(command, options, clientCertificatePem is not null, cancellationToken).ConfigureAwait(false);
+            plugin.TakeChargeOfStrayedSocket();
             plugin._stdoutPump = plugin.PumpStdoutAsync();
             return plugin;
         }
@@ -211,9 +215,48 @@ public sealed class PluginProcess : IAsyncDisposable
         }
 
         await ExitsWithinAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _watchdog?.Dispose();
         await Task.WhenAny(Task.WhenAll(_stderrPump, _stdoutPump ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false);
         _process.Dispose();
         DeleteDirectory(_socketDirectory);
+        if (_strayedSocket is not null && !IsRunning)
+        {
+            try
+            {
+                File.Delete(_strayedSocket);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("Plugin {PluginId}: could not remove its socket {Socket}: {Message}", _pluginId, _strayedSocket, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A plugin that ignored <c>PLUGIN_UNIX_SOCKET_DIR</c> (go-plugin makes its socket in the system's temporary folder)
+    /// leaves its socket behind when it is killed: the host removes it once the process is gone, and the watchdog does
+    /// if the host dies first. Only a socket something listens on, so a wrong address never makes the host delete a file.
+    /// </summary>
+    private void TakeChargeOfStrayedSocket()
+    {
+        var endpoint = Handshake.Line.Endpoint;
+        if (endpoint.Network != RpcEndpoint.UnixNetwork || !Path.IsPathFullyQualified(endpoint.Address))
+        {
+            return;
+        }
+
+        var path = Path.GetFullPath(endpoint.Address);
+        if (_socketDirectory is not null && path.StartsWith(_socketDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (PluginWatchdog.IsListeningSocket(path))
+        {
+            _strayedSocket = path;
+            _watchdog?.RemoveOnHostDeath(path);
+            _logger.LogDebug("Plugin {PluginId} listens on {Socket}, outside {SocketDirectory}; the host removes it when the process is gone.", _pluginId, path, _socketDirectory);
+        }
     }
 
     /// <summary>Describes how the process ended, with its last stderr lines, for error messages.</summary>

@@ -104,16 +104,18 @@ public sealed class ProcessPluginConnection : RpcPluginConnection
             }
         }
 
-        Publish(null, RpcPluginState.Stopped, "stopped by the host");
+        // Supervision (and its health checks, which call through the channel) ends before the channel is disposed.
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (process is not null)
-        {
-            StopOutcome = await process.StopAsync(Options.ShutdownGrace).ConfigureAwait(false);
-        }
-
         if (_supervision is { } supervision)
         {
             await supervision.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Publish(null, RpcPluginState.Stopped, "stopped by the host");
+        process = Volatile.Read(ref _process);
+        if (process is not null)
+        {
+            StopOutcome = await process.StopAsync(Options.ShutdownGrace).ConfigureAwait(false);
         }
 
         if (Volatile.Read(ref _process) is { } last)

@@ -6,6 +6,7 @@ using Plugboard.Manifests;
 using Plugboard.Packaging;
 using Plugboard.Server.Store;
 using Plugboard.Sources.Cache;
+using Plugboard.Sources.Locking;
 
 namespace Plugboard.Server.Catalog;
 
@@ -93,6 +94,16 @@ public sealed class CatalogService(IDbContextFactory<CenterDbContext> store, Cen
         }
 
         var manifest = verification.Manifest;
+        try
+        {
+            // Locked like a synced package: this id and version can never be other bytes, whether they come back by upload or by sync.
+            await cache.Store.LockAsync(cache.LockFile, manifest.Id, manifest.Version.ToFullString(), verification.Digest, "upload", cancellationToken).ConfigureAwait(false);
+        }
+        catch (LockConflictException ex)
+        {
+            throw new CatalogConflictException($"{manifest.Id} {manifest.Version} is locked to {ex.LockedDigest} and this package is {ex.FoundDigest}; publish a new version instead of changing this one.");
+        }
+
         await cache.Store.Blobs.PutAsync(verification.Digest, packagePath, cancellationToken).ConfigureAwait(false);
         var folder = await cache.ExtractAsync("upload", manifest.Id, manifest.Version.ToNormalizedString(), verification.Digest.Value, cancellationToken).ConfigureAwait(false);
         var yaml = await File.ReadAllTextAsync(Path.Combine(folder, PluginManifest.FileName), Encoding.UTF8, cancellationToken).ConfigureAwait(false);

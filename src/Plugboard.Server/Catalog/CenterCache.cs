@@ -11,6 +11,9 @@ public sealed class CenterCache(IOptions<CenterOptions> options)
     /// <summary>The cache folder.</summary>
     public string Directory { get; } = Path.Combine(options.Value.DataDirectory, "cache");
 
+    /// <summary>The cache's lock file: where synced and uploaded packages are locked to their digests.</summary>
+    public string LockFile => Path.Combine(Directory, Plugboard.Sources.Configuration.PlugboardSourcesOptions.DefaultLockFileName);
+
     /// <summary>The cache.</summary>
     public CacheStore Store => field ??= new CacheStore(Directory);
 

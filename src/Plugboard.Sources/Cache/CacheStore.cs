@@ -151,6 +151,31 @@ public sealed class CacheStore
         }
     }
 
+    /// <summary>
+    /// Records a package that entered the cache outside a sync (an upload to the plugin center) in the lock file,
+    /// holding the cache lock as a sync does: from then on that id and version may only ever be these bytes.
+    /// </summary>
+    /// <param name="lockFile">The lock file (<see cref="PlugboardSourcesOptions.ResolvedLockFile"/>).</param>
+    /// <param name="id">The plugin id.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="digest">The package's digest.</param>
+    /// <param name="origin">Where it came from, for the conflict message.</param>
+    /// <param name="cancellationToken">Cancels waiting for the cache lock.</param>
+    /// <returns>Whether the lock changed (false: it already held this digest).</returns>
+    /// <exception cref="Locking.LockConflictException">The id and version are locked to another digest.</exception>
+    public async Task<bool> LockAsync(string lockFile, string id, string version, PackageDigest digest, string origin, CancellationToken cancellationToken = default)
+    {
+        using var held = await CacheDirectoryLock.AcquireAsync(CacheDirectory, cancellationToken).ConfigureAwait(false);
+        var locks = await Locking.PluginLockFile.LoadAsync(lockFile, cancellationToken).ConfigureAwait(false);
+        if (!locks.Check(id, version, digest, origin))
+        {
+            return false;
+        }
+
+        await locks.SaveAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>Reads the index.</summary>
     public Task<CacheIndex> ReadIndexAsync(CancellationToken cancellationToken = default) => Index.ReadAsync(cancellationToken);
 

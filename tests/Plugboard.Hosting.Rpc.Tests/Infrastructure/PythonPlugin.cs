@@ -23,7 +23,8 @@ public static class PythonPlugin
             var stub = Path.Combine(Generated, "plugboard", "v1", "plugin_pb2.py");
             var protos = new[] { "plugboard/v1/plugin.proto", "usersync/v1/datasource.proto", "grpc/health/v1/health.proto" }
                 .Select(p => File.GetLastWriteTimeUtc(Path.Combine(TestPaths.RepositoryRoot, "proto", p)));
-            if (File.Exists(stub) && File.Exists(Path.Combine(Generated, "health_pb2_grpc.py")) && protos.All(t => t <= File.GetLastWriteTimeUtc(stub)))
+            if (File.Exists(stub) && File.Exists(Path.Combine(Generated, "health_pb2_grpc.py")) && protos.All(t => t <= File.GetLastWriteTimeUtc(stub))
+                && File.Exists(Path.Combine(Directory, "examples", "datasource.protoset")))
             {
                 return;
             }

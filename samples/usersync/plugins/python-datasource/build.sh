@@ -39,6 +39,10 @@ trap 'rm -rf "$staging"' EXIT
 # fails here, not when the host starts the plugin.
 "$python" -c "import sys; sys.path.insert(0, sys.argv[1]); import health_pb2_grpc; from plugboard.v1 import plugin_pb2_grpc; from usersync.v1 import datasource_pb2_grpc" "$staging"
 
+# The contract's descriptors, so that `plugboard test` calls every DataSource method.
+"$python" -m grpc_tools.protoc -I "$proto" --include_imports --descriptor_set_out="$here/examples/datasource.protoset" \
+  "$proto/usersync/v1/datasource.proto"
+
 rm -rf "$here/gen"
 mv "$staging" "$here/gen"
 chmod 755 "$here/gen"

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Plugboard.PluginSdk;
 using SdkTestPlugin;
 
-// Modes: serve (default), hang (TestConnection never answers), big (a user larger than 4 MiB), not-ready,
+// Modes: serve (default), hang (TestConnection never answers), crash (ListUsers kills the process), big (a user larger than 4 MiB), not-ready,
 // noise (stdout lines before the handshake), too-noisy, exit-early, bad-version, silent (no handshake).
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "serve";
 switch (mode)

@@ -40,6 +40,13 @@ public sealed class TestDataSource(TestMode mode) : IPlugin, IDataSource
             yield break;
         }
 
+        if (mode.Name == "crash")
+        {
+            // Dies in the middle of a contract method, as a plugin with a fatal bug does.
+            await Console.Error.WriteLineAsync("ListUsers: fatal error in the test plugin");
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }
+
         for (var i = 1; i <= 5; i++)
         {
             yield return new User($"t-{i}", $"user{i}", $"User {i}", $"user{i}@example.test", "t-child");

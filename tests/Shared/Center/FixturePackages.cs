@@ -1,6 +1,6 @@
 using Plugboard.Packaging;
 
-namespace Plugboard.Server.Tests;
+namespace Plugboard.Tests.Shared;
 
 /// <summary>
 /// Packs the published fixture plugins (real compiled assemblies) into .pbpkg files, with the plugin.yaml a test

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Plugboard.Server.Tests;
+namespace Plugboard.Tests.Shared;
 
 /// <summary>Keeps every log line (message, exception and scope values) so a test can search them for secrets.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope

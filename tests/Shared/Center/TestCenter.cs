@@ -7,9 +7,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Plugboard.Tests.Shared;
 
-namespace Plugboard.Server.Tests;
+namespace Plugboard.Tests.Shared;
 
 /// <summary>
 /// A real center (the whole ASP.NET Core application, its store, controller and runtimes) in the test process on a
