@@ -69,6 +69,24 @@ public sealed class SourcesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_auto_installation_follows_a_new_version_a_sync_brings()
+    {
+        var feed = Directory.CreateDirectory(Path.Combine(_center.DataDirectory, "feed")).FullName;
+        File.Move(await FixturePackages.PackAsync("Plugin.Hello", FixturePackages.HelloYaml("1.0.0"), feed), Path.Combine(feed, "custom-hello-1.0.0.pbpkg"));
+        using var admin = _center.Admin();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/sources", new { name = "team", type = "fs", path = feed })).StatusCode);
+        Assert.Equal("Ok", (string?)(await TestCenter.Json(await admin.PostAsync("/api/v1/sources/team/sync", null)))["status"]);
+        var id = (string)(await _center.InstallAsync(new { plugin = "custom-hello", upgradeMode = "auto", config = new { greeting = "Hi" } }))["id"]!;
+        await _center.WaitAsync(id, i => (string?)i["version"] == "1.0.0" && (string?)i["phase"] == "Active", "Active on 1.0.0");
+
+        File.Move(await FixturePackages.PackAsync("Plugin.Hello", FixturePackages.HelloYaml("1.1.0"), feed), Path.Combine(feed, "custom-hello-1.1.0.pbpkg"));
+        Assert.Equal("Ok", (string?)(await TestCenter.Json(await admin.PostAsync("/api/v1/sources/team/sync", null)))["status"]);
+
+        var upgraded = await _center.WaitAsync(id, i => (string?)i["version"] == "1.1.0" && (string?)i["phase"] == "Active", "Active on 1.1.0 after the sync");
+        Assert.Equal("auto", (string?)upgraded["upgradeMode"]);
+    }
+
+    [Fact]
     public async Task A_source_with_a_bad_definition_is_refused_with_the_field_named()
     {
         using var admin = _center.Admin();
