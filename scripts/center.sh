@@ -15,8 +15,8 @@ for ((i = 0; i < ${#args[@]}; i++)); do
 done
 mkdir -p "$work/demo-source" "$data/contracts"
 
-echo "building the center and the CLI" >&2
-dotnet build "$root/src/Plugboard.Server" -c Release -nologo -v:quiet -clp:ErrorsOnly -o "$work/server" >&2
+# One build: the CLI packs the demo plugins and runs the center (`plugboard serve`, Plugboard.Server in its process).
+echo "building plugboard (the CLI and the center)" >&2
 dotnet build "$root/src/Plugboard.Cli" -c Release -nologo -v:quiet -clp:ErrorsOnly -o "$work/cli" >&2
 
 # The sample plugins, published and packed as a publisher would; deterministic packages, so a repeated start
@@ -32,5 +32,5 @@ done
 dotnet build "$root/samples/usersync/UserSync.Contracts" -c Release -nologo -v:quiet -clp:ErrorsOnly -o "$work/contracts" >&2
 cp "$work/contracts/UserSync.Contracts.dll" "$data/contracts/"
 
-cd "$work/server"
-exec dotnet Plugboard.Server.dll --data "$data" --demo-source "$work/demo-source" "$@"
+export PLUGBOARD_DATA="$data"
+exec dotnet "$work/cli/plugboard.dll" serve --demo-source "$work/demo-source" "$@"

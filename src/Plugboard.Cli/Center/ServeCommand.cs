@@ -44,7 +44,7 @@ internal static class ServeCommand
                 {
                     foreach (var address in app.Urls)
                     {
-                        context.Console.Out.WriteLine($"Plugboard center listening on {address} (API reference: {address}/reference)");
+                        context.Console.Out.WriteLine($"Plugboard center listening on {address} (admin UI: {address}/, API reference: {address}/reference)");
                     }
 
                     context.Console.Out.WriteLine($"Use it with: export {CenterConnection.UrlVariable}={app.Urls.FirstOrDefault()} {CenterConnection.TokenVariable}=<the admin token>; plugboard plugins list");
