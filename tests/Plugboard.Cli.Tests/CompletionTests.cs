@@ -21,7 +21,7 @@ public sealed class CompletionTests : IDisposable
     [Theory]
     [InlineData("bash", "complete -o default -F _plugboard_complete plugboard")]
     [InlineData("zsh", "compdef _plugboard plugboard")]
-    [InlineData("fish", "complete -c plugboard -f -a '(__plugboard_complete)'")]
+    [InlineData("fish", "complete -c plugboard -a '(__plugboard_complete)'")]
     public async Task Each_shell_gets_a_script_that_calls_back_plugboard(string shell, string registration)
     {
         var result = await CliRunner.RunAsync(_sandbox, "completion", shell);

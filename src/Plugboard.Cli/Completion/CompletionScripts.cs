@@ -54,7 +54,7 @@ internal static class CompletionScripts
             set -l tokens (commandline -opc) (commandline -ct)
             plugboard __complete $tokens[2..-1] 2>/dev/null
         end
-        complete -c plugboard -f -a '(__plugboard_complete)'
+        complete -c plugboard -a '(__plugboard_complete)'
 
         """;
 }
