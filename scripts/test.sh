@@ -19,6 +19,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 # The admin UI's browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 command -v chromium >/dev/null || need_apt+=(chromium)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# The completion scripts of 'plugboard completion' are sourced in real shells (CompletionTests).
+{ command -v zsh >/dev/null && command -v fish >/dev/null; } || need_apt+=(zsh fish)
 # The go-plugin test plugin (tests/go-plugin, GoPluginTests) builds offline with Debian's Go, go-plugin, gRPC and protoc plugins.
 command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/hashicorp/go-plugin ] && command -v protoc-gen-go-grpc >/dev/null \
   || need_apt+=(golang-go golang-github-hashicorp-go-plugin-dev golang-github-golang-protobuf-1-5-dev golang-google-grpc-dev golang-google-protobuf-dev protobuf-compiler protoc-gen-go protoc-gen-go-grpc)

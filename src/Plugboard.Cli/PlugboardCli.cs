@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using Plugboard.Cli.Cache;
 using Plugboard.Cli.Center;
 using Plugboard.Cli.CommandPlugins;
+using Plugboard.Cli.Completion;
 using Plugboard.Cli.Conformance;
 using Plugboard.Cli.Console;
 using Plugboard.Cli.Keys;
@@ -24,6 +25,10 @@ internal static class PlugboardCli
         var context = new CliContext(console, environment);
         var root = CreateRoot(context);
         var builtIn = root.Subcommands.Select(c => c.Name).ToList();
+        if (args.Count > 0 && args[0] == Completer.Word)
+        {
+            return await Completer.RunAsync([.. args.Skip(1)], root, context, cancellationToken).ConfigureAwait(false);
+        }
 
         // "plugboard help sync" is "plugboard sync --help", as in git and kubectl.
         if (FindCommandWord(args, context) is { } helpIndex && args[helpIndex] == "help")
@@ -31,24 +36,30 @@ internal static class PlugboardCli
             args = [.. args.Take(helpIndex), .. args.Skip(helpIndex + 1), "--help"];
         }
 
+        if (FlagBeforePlugin(args, root, context) is { } misplaced)
+        {
+            console.Error.WriteLine($"error: '{misplaced.Flag}' comes before the command '{misplaced.Command}': plugboard takes no such option, and a command plugin gets only what follows its name. Write 'plugboard {misplaced.Command} {misplaced.Flag} …'.");
+            return ExitCodes.Usage;
+        }
+
         if (FindCommandWord(args, context) is { } index && !IsBuiltIn(root, args[index]))
         {
             var name = args[index];
-            var plugin = new CommandPluginCatalog(environment).Find(name);
-            if (plugin is null)
+            var match = new CommandPluginCatalog(environment).Find([.. args.Skip(index)]);
+            if (match is null)
             {
                 var suggestion = NameSuggestion.Closest(name, builtIn) is { } closest ? $" Did you mean '{closest}'?" : string.Empty;
                 console.Error.WriteLine($"error: Unknown command '{name}'.{suggestion}");
                 console.Error.WriteLine($"Commands: {string.Join(", ", builtIn.Order(StringComparer.Ordinal))}.");
-                console.Error.WriteLine(CommandPluginName.IsValid(name)
-                    ? $"No command plugin '{name}' either: looked for {Path.Combine(environment.PluginsDirectory, name, "plugin.yaml")} and for an executable '{CommandPluginName.ExecutablePrefix}{name}' on PATH. 'plugboard plugin list' shows the command plugins; 'plugboard --help' shows usage."
+                console.Error.WriteLine(CommandPluginName.IsValidWord(name)
+                    ? $"No command plugin '{name}' either: looked for {Path.Combine(environment.PluginsDirectory, name, "plugin.yaml")} and for an executable '{CommandPluginName.ExecutablePrefix}{CommandPluginName.FileNameOf([name])}' on PATH. 'plugboard plugin list' shows the command plugins; 'plugboard --help' shows usage."
                     : "Run 'plugboard --help' for usage.");
                 return ExitCodes.Usage;
             }
 
             try
             {
-                return await CommandPluginRunner.RunAsync(plugin, [.. args.Skip(index + 1)], context, cancellationToken).ConfigureAwait(false);
+                return await CommandPluginRunner.RunAsync(match.Plugin, [.. args.Skip(index + match.WordCount)], context, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -91,6 +102,7 @@ internal static class PlugboardCli
         root.Add(LockCommand.Create(context));
         root.Add(TestCommand.Create(context));
         root.Add(VersionCommand.Create(context));
+        root.Add(CompletionCommand.Create(context));
 
         // The plugin center: run one, and drive one through its REST API.
         root.Add(ServeCommand.Create(context));
@@ -128,6 +140,42 @@ internal static class PlugboardCli
 
             // Options (--help, --version), directives ([diagram]) and response files (@args) are the parser's business.
             return token.Length > 0 && token[0] is not ('-' or '[' or '@') ? i : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A flag plugboard does not know placed before a word that is no built-in command (<c>plugboard --x foo</c>):
+    /// a command plugin gets only what follows its name, so the flag would be lost; null when there is none.
+    /// </summary>
+    private static (string Flag, string Command)? FlagBeforePlugin(IReadOnlyList<string> args, RootCommand root, CliContext context)
+    {
+        string? flag = null;
+        foreach (var token in args)
+        {
+            if (token == "--")
+            {
+                return null;
+            }
+
+            if (context.Verbose.Name == token || context.Verbose.Aliases.Contains(token))
+            {
+                continue;
+            }
+
+            if (token.Length > 1 && token[0] == '-')
+            {
+                if (root.Options.Any(o => o.Name == token || o.Aliases.Contains(token)))
+                {
+                    return null;
+                }
+
+                flag ??= token;
+                continue;
+            }
+
+            return flag is not null && token.Length > 0 && token[0] is not ('[' or '@') && !IsBuiltIn(root, token) ? (flag, token) : null;
         }
 
         return null;

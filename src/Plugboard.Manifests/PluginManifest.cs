@@ -57,6 +57,9 @@ public sealed record PluginManifest
     /// <summary>Other plugins that must be active before this one.</summary>
     public IReadOnlyList<PluginDependency> Dependencies { get; init; } = [];
 
+    /// <summary>Programs a command plugin runs on install, update and uninstall; null when it declares none.</summary>
+    public PluginHooks? Hooks { get; init; }
+
     /// <summary>The folder the manifest was read from, when it was read from disk.</summary>
     public string? Directory { get; init; }
 

@@ -21,6 +21,9 @@ internal sealed record CommandPlugin(
 {
     public string? Version => Manifest?.Version.ToFullString();
 
+    /// <summary>The words that run it after <c>plugboard</c>: an installed plugin's id, or a PATH executable's name split at dashes (<c>foo-bar_baz</c> → <c>foo bar-baz</c>).</summary>
+    public string Command => Origin == CommandPluginOrigin.Path ? string.Join(' ', CommandPluginName.WordsOf(Name)) : Name;
+
     public string? Description => Manifest?.Description.Get() ?? Manifest?.DisplayName.Get();
 }
 

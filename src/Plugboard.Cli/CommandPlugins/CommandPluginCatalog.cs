@@ -5,28 +5,49 @@ namespace Plugboard.Cli.CommandPlugins;
 
 /// <summary>
 /// Finds command plugins: installed ones in the plugins folder (<c>{home}/plugins/NAME/plugin.yaml</c> with
-/// <c>runtime: command</c>), then executables named <c>plugboard-NAME</c> on PATH. An installed plugin wins
-/// over one on PATH with the same name; built-in commands win over both.
+/// <c>runtime: command</c>), then executables named <c>plugboard-NAME</c> on PATH, matching the longest run of
+/// command words first. An installed plugin wins over one on PATH with the same name; built-in commands win over both.
 /// </summary>
 internal sealed class CommandPluginCatalog(CliEnvironment environment)
 {
     public string PluginsDirectory => environment.PluginsDirectory;
 
-    /// <summary>The plugin named <paramref name="name"/>, or null. <paramref name="name"/> must be valid (<see cref="CommandPluginName"/>).</summary>
-    public CommandPlugin? Find(string name)
+    /// <summary>The plugin named <paramref name="name"/> (one word), or null.</summary>
+    public CommandPlugin? Find(string name) => Find([name])?.Plugin;
+
+    /// <summary>
+    /// The command plugin a command line names, kubectl's way: the longest run of leading words (up to the first
+    /// flag) that names a plugin wins, so <c>foo bar --x 1</c> runs <c>foo-bar</c> when it exists, else <c>foo</c>
+    /// with <c>bar --x 1</c>. For each length an installed plugin (id = the words joined with dashes) wins over
+    /// an executable on PATH (<c>plugboard-</c> + the words joined with dashes, a dash in a word read as an underscore).
+    /// </summary>
+    /// <param name="args">The command line from the plugin's first word on.</param>
+    /// <returns>The plugin and how many words of <paramref name="args"/> its name took; null when none matches.</returns>
+    public CommandPluginMatch? Find(IReadOnlyList<string> args)
     {
-        if (!CommandPluginName.IsValid(name))
+        var words = args.TakeWhile(a => !a.StartsWith('-')).Take(CommandPluginName.MaxWords).ToList();
+        for (var count = words.Count; count >= 1; count--)
         {
-            return null;
+            var candidate = words.Take(count).ToList();
+            if (!candidate.All(CommandPluginName.IsValidWord))
+            {
+                continue;
+            }
+
+            var id = string.Join('-', candidate);
+            var folder = Path.Combine(PluginsDirectory, id);
+            if (CommandPluginName.IsValid(id) && File.Exists(Path.Combine(folder, PluginManifest.FileName)))
+            {
+                return new CommandPluginMatch(ReadInstalled(folder), count);
+            }
+
+            if (FindOnPath(CommandPluginName.FileNameOf(candidate)) is { } onPath)
+            {
+                return new CommandPluginMatch(onPath, count);
+            }
         }
 
-        var folder = Path.Combine(PluginsDirectory, name);
-        if (File.Exists(Path.Combine(folder, PluginManifest.FileName)))
-        {
-            return ReadInstalled(folder);
-        }
-
-        return FindOnPath(name).FirstOrDefault();
+        return null;
     }
 
     /// <summary>Every installed plugin (broken ones with their problem), by name.</summary>
@@ -107,20 +128,14 @@ internal sealed class CommandPluginCatalog(CliEnvironment environment)
         return new CommandPlugin(name, CommandPluginOrigin.Installed, executable, folder, manifest, fixedArguments, problem);
     }
 
-    private IEnumerable<CommandPlugin> FindOnPath(string name)
-    {
-        foreach (var directory in PathDirectories())
-        {
-            foreach (var extension in ExecutableExtensions())
-            {
-                var file = Path.Combine(directory, CommandPluginName.ExecutablePrefix + name + extension);
-                if (File.Exists(file) && IsExecutable(file))
-                {
-                    yield return PathPlugin(name, file);
-                }
-            }
-        }
-    }
+    /// <summary>The first executable <c>{prefix}{fileName}</c> on PATH, or null.</summary>
+    public string? FindExecutableOnPath(string prefix, string fileName)
+        => PathDirectories()
+            .SelectMany(directory => ExecutableExtensions().Select(extension => Path.Combine(directory, prefix + fileName + extension)))
+            .FirstOrDefault(file => File.Exists(file) && IsExecutable(file));
+
+    private CommandPlugin? FindOnPath(string name)
+        => FindExecutableOnPath(CommandPluginName.ExecutablePrefix, name) is { } file ? PathPlugin(name, file) : null;
 
     private static CommandPlugin PathPlugin(string name, string file) => new(name, CommandPluginOrigin.Path, file, null, null, [], null);
 
@@ -147,10 +162,13 @@ internal sealed class CommandPluginCatalog(CliEnvironment environment)
             name = name[..^extension.Length];
         }
 
-        return CommandPluginName.IsValid(name) ? name : null;
+        return CommandPluginName.IsValidFileName(name) ? name : null;
     }
 
     private static bool IsExecutable(string file)
         => OperatingSystem.IsWindows()
            || (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
+
+/// <summary>A command plugin a command line names, and how many of its words the name took.</summary>
+internal sealed record CommandPluginMatch(CommandPlugin Plugin, int WordCount);

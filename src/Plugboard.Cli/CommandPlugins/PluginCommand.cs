@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Plugboard.Cli.CommandPlugins.Fetching;
 using Plugboard.Cli.Console;
 using Plugboard.Cli.Packages;
 using Plugboard.Packaging;
@@ -37,6 +38,7 @@ internal static class PluginCommand
                     plugins = installed.Concat(onPath).Select(p => new
                     {
                         name = p.Name,
+                        command = p.Command,
                         origin = p.Origin,
                         version = p.Version,
                         description = p.Description,
@@ -65,7 +67,7 @@ internal static class PluginCommand
             foreach (var plugin in onPath)
             {
                 var shadowed = names.Contains(plugin.Name) ? " (hidden by the installed plugin of that name)" : string.Empty;
-                table.AddRow(CliConsole.Cell(plugin.Name), CliConsole.Cell("-"), CliConsole.Cell(plugin.Executable ?? string.Empty), CliConsole.Cell("on PATH" + shadowed));
+                table.AddRow(CliConsole.Cell(plugin.Command), CliConsole.Cell("-"), CliConsole.Cell(plugin.Executable ?? string.Empty), CliConsole.Cell("on PATH" + shadowed));
             }
 
             context.Console.Ansi.Write(table);
@@ -76,15 +78,22 @@ internal static class PluginCommand
 
     private static Command Install(CliContext context, IReadOnlyCollection<string> builtInCommands, bool update)
     {
-        var source = new Argument<string>("DIR_OR_PKG") { Description = "A command plugin folder (with plugin.yaml, runtime: command) or a .pbpkg file." };
+        var source = update
+            ? new Argument<string?>("NAME_OR_SOURCE") { Description = "An installed plugin's name (fetched again from where it came; only a higher version is installed), or a source to replace it with, as for install.", Arity = ArgumentArity.ZeroOrOne }
+            : new Argument<string?>("SOURCE") { Description = "A command plugin folder or .pbpkg file; an https URL of a .tar.gz, .zip or .pbpkg; a git URL (…/repo.git, ssh, file://; git+URL for others) with an optional @REF; or the id of a plugin in the configured sources' cache (after 'plugboard sync')." };
         var trust = VerifyCommand.TrustOption();
         var requireSignature = new Option<bool>("--require-signature") { Description = "Refuse a package without a valid signature by a trusted key." };
-        var digest = new Option<string?>("--digest") { Description = "The digest the package must have.", HelpName = "sha256:HEX" };
-        var force = new Option<bool>("--force") { Description = "Allow installing an older version than the one installed." };
+        var digest = new Option<string?>("--digest") { Description = "The digest a .pbpkg file must have.", HelpName = "sha256:HEX" };
+        var sha256 = new Option<string?>("--sha256") { Description = "The SHA-256 a downloaded archive must have (pins it; without it the digest is shown and recorded).", HelpName = "HEX" };
+        var caBundle = new Option<string?>("--ca-bundle") { Description = "A PEM file of the CA certificates the https or git server's certificate must chain to, instead of the machine's store.", HelpName = "FILE" };
+        var allowInsecure = new Option<bool>("--allow-insecure") { Description = "Accept http:// (and git://) without TLS; a warning is printed." };
+        var config = CliContext.ConfigOption();
+        var force = new Option<bool>("--force") { Description = "Allow replacing the plugin with an older version than the one installed (with a SOURCE)." };
+        var all = new Option<bool>("--all") { Description = "Update every installed plugin that has a receipt from its recorded source." };
         var json = CliContext.JsonOption();
         var command = update
-            ? new Command("update", "Replace an installed command plugin with a newer version from a folder or package; refuses a downgrade unless --force.") { source, trust, requireSignature, digest, force, json }
-            : new Command("install", "Install a command plugin from a folder or a .pbpkg (verified, then extracted safely) into the plugins folder.") { source, trust, requireSignature, digest, json };
+            ? new Command("update", "Update a command plugin: by NAME, fetched again from the source its receipt records (installs only a higher version; git: where the ref now points); --all for every plugin; or replaced from a SOURCE (refuses a downgrade unless --force).") { source, all, trust, requireSignature, digest, sha256, caBundle, allowInsecure, config, force, json }
+            : new Command("install", "Install a command plugin from a folder, a .pbpkg, an https archive, a git repository or the sources' cache: fetched, verified, extracted safely, its install hook run, then moved into the plugins folder with a receipt.") { source, trust, requireSignature, digest, sha256, caBundle, allowInsecure, config, json };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
             PackageDigest? expected = null;
@@ -93,44 +102,126 @@ internal static class PluginCommand
                 throw CliException.Usage($"--digest '{text}' is not a digest: give 'sha256:' followed by 64 hex digits.");
             }
 
-            var installer = new CommandPluginInstaller(context.Environment, builtInCommands);
-            var options = new InstallOptions(parse.GetValue(trust), parse.GetValue(requireSignature), expected);
-            var path = parse.GetRequiredValue(source);
-            CommandPlugin plugin;
-            string? previous = null;
-            if (update)
+            string? pin = null;
+            if (parse.GetValue(sha256) is { } pinText && !PluginDownload.TryParseSha256(pinText, out pin))
             {
-                (plugin, previous) = await installer.UpdateAsync(path, options, parse.GetValue(force), cancellationToken);
+                throw CliException.Usage($"--sha256 '{pinText}' is not a SHA-256: give 64 hex digits (as 'sha256sum FILE' prints them).");
+            }
+
+            var caBundlePath = parse.GetValue(caBundle) is { } bundle ? context.Environment.ResolvePath(bundle) : null;
+            var options = new InstallOptions(
+                parse.GetValue(trust), parse.GetValue(requireSignature), expected,
+                new FetchOptions(caBundlePath, parse.GetValue(allowInsecure), pin), parse.GetValue(config));
+            var installer = new CommandPluginInstaller(context.Environment, builtInCommands, context.Console.Error, TimeProvider.System);
+            var argument = parse.GetValue(source);
+            var results = new List<InstallResult>();
+            var failures = new List<string>();
+            if (!update)
+            {
+                if (argument is null)
+                {
+                    throw CliException.Usage("Give the SOURCE to install from: a folder, a .pbpkg, an https URL, a git URL or a plugin id.");
+                }
+
+                results.Add(await installer.InstallAsync(argument, options, cancellationToken));
+            }
+            else if (parse.GetValue(all))
+            {
+                if (argument is not null)
+                {
+                    throw CliException.Usage("Give either --all or a NAME_OR_SOURCE, not both.");
+                }
+
+                foreach (var name in installer.Updatable())
+                {
+                    try
+                    {
+                        results.Add(await installer.UpdateInstalledAsync(name, options with { Fetch = options.Fetch with { Sha256 = null } }, cancellationToken));
+                    }
+                    catch (CliException ex)
+                    {
+                        failures.Add(name);
+                        context.Console.Error.WriteLine($"error: {name}: {ex.Message}");
+                    }
+                }
+            }
+            else if (argument is null)
+            {
+                throw CliException.Usage("Give the NAME of an installed plugin, a SOURCE to update from, or --all.");
+            }
+            else if (CommandPluginName.IsValid(argument) && Directory.Exists(Path.Combine(context.Environment.PluginsDirectory, argument)))
+            {
+                results.Add(await installer.UpdateInstalledAsync(argument, options, cancellationToken));
             }
             else
             {
-                plugin = await installer.InstallAsync(path, options, cancellationToken);
+                results.Add(await installer.UpdateFromAsync(argument, options, parse.GetValue(force), cancellationToken));
             }
 
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(context.Console, new { name = plugin.Name, version = plugin.Version, previousVersion = previous, directory = plugin.Directory, executable = plugin.Executable });
+                var items = results.Select(r => new
+                {
+                    name = r.Plugin.Name,
+                    version = r.Plugin.Version,
+                    previousVersion = r.PreviousVersion,
+                    changed = r.Changed,
+                    directory = r.Plugin.Directory,
+                    executable = r.Plugin.Executable,
+                    source = new { kind = r.Receipt.Kind, location = r.Receipt.Source, @ref = r.Receipt.Ref, commit = r.Receipt.Commit, digest = r.Receipt.Digest, pinned = r.Receipt.Pinned, sourceName = r.Receipt.SourceName },
+                });
+                object document = update && parse.GetValue(all) ? new { plugins = items.ToList(), failed = failures } : items.Single();
+                JsonOutput.Write(context.Console, document);
             }
             else
             {
-                var change = update ? $"Updated command plugin '{plugin.Name}' {previous ?? "?"} -> {plugin.Version}" : $"Installed command plugin '{plugin.Name}' {plugin.Version}";
-                context.Console.Out.WriteLine($"{change} in {plugin.Directory}");
-                context.Console.Out.WriteLine($"Run it with: plugboard {plugin.Name} [args...]");
+                foreach (var result in results)
+                {
+                    WriteResult(context, result, update);
+                }
+
+                if (update && parse.GetValue(all) && results.Count == 0 && failures.Count == 0)
+                {
+                    context.Console.Out.WriteLine("No installed command plugin has a receipt to update from.");
+                }
             }
 
-            return ExitCodes.Success;
+            return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }
 
+    private static void WriteResult(CliContext context, InstallResult result, bool update)
+    {
+        var plugin = result.Plugin;
+        var receipt = result.Receipt;
+        var output = context.Console.Out;
+        if (!result.Changed)
+        {
+            output.WriteLine($"Command plugin '{plugin.Name}' {plugin.Version} is up to date ({receipt.Location} offers {receipt.Version}).");
+            return;
+        }
+
+        var change = update ? $"Updated command plugin '{plugin.Name}' {result.PreviousVersion ?? "?"} -> {plugin.Version}" : $"Installed command plugin '{plugin.Name}' {plugin.Version}";
+        output.WriteLine($"{change} in {plugin.Directory}");
+        output.WriteLine(receipt.Kind switch
+        {
+            Receipts.PluginSourceKind.Url when !receipt.Pinned => $"  from {receipt.Source}, {receipt.Digest} (not pinned: give --sha256 {receipt.Digest?[PackageDigest.Prefix.Length..]} to insist on these bytes)",
+            Receipts.PluginSourceKind.Git => $"  from {receipt.Location}, commit {receipt.Commit}",
+            Receipts.PluginSourceKind.Cache => $"  from the cache (source '{receipt.SourceName}'), {receipt.Digest}",
+            _ => $"  from {receipt.Location}{(receipt.Digest is { } d ? ", " + d : string.Empty)}",
+        });
+        output.WriteLine($"Run it with: plugboard {plugin.Command} [args...]");
+    }
+
     private static Command Uninstall(CliContext context, IReadOnlyCollection<string> builtInCommands)
     {
-        var name = new Argument<string>("NAME") { Description = "The command plugin to remove." };
+        var name = new Argument<string>("NAME") { Description = "The command plugin to remove (its uninstall hook runs first; a failing hook keeps it)." };
         var json = CliContext.JsonOption();
         var command = new Command("uninstall", "Remove an installed command plugin.") { name, json };
-        context.SetAction(command, (parse, _) =>
+        context.SetAction(command, async (parse, cancellationToken) =>
         {
-            var plugin = new CommandPluginInstaller(context.Environment, builtInCommands).Uninstall(parse.GetRequiredValue(name));
+            var plugin = await new CommandPluginInstaller(context.Environment, builtInCommands, context.Console.Error, TimeProvider.System).UninstallAsync(parse.GetRequiredValue(name), cancellationToken);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(context.Console, new { name = plugin.Name, version = plugin.Version, directory = plugin.Directory });
@@ -140,7 +231,7 @@ internal static class PluginCommand
                 context.Console.Out.WriteLine($"Uninstalled command plugin '{plugin.Name}'{(plugin.Version is { } v ? $" {v}" : string.Empty)} from {plugin.Directory}");
             }
 
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         });
         return command;
     }

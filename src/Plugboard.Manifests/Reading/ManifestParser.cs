@@ -16,8 +16,11 @@ internal sealed partial class ManifestParser
     public static readonly IReadOnlyList<string> Fields =
     [
         "id", "version", "contracts", "runtime", "entry", "displayName", "description", "provider", "tags",
-        "capabilities", "config", "supportedUpgradeFrom", "dependencies",
+        "capabilities", "config", "supportedUpgradeFrom", "dependencies", "hooks",
     ];
+
+    /// <summary>The fields of <c>hooks</c>.</summary>
+    private static readonly IReadOnlyList<string> HookFields = ["install", "update", "uninstall", "timeoutSeconds"];
 
     private static readonly Dictionary<string, PluginRuntimeKind> Runtimes = new(StringComparer.Ordinal)
     {
@@ -85,6 +88,7 @@ internal sealed partial class ManifestParser
             ConfigSchema = ReadConfig(),
             SupportedUpgradeFrom = Field("supportedUpgradeFrom") is { } upgrade ? ReadRange(upgrade, "supportedUpgradeFrom") : null,
             Dependencies = ReadDependencies(id),
+            Hooks = ReadHooks(runtime),
             Directory = directory,
         };
 
@@ -600,6 +604,87 @@ internal sealed partial class ManifestParser
                 Error(other, "capabilities", $"must be a map of capability to value, e.g. {{ incremental: true }}; not {other.Kind}");
                 return [];
         }
+    }
+
+    private PluginHooks? ReadHooks(PluginRuntimeKind runtime)
+    {
+        const string Example = "hooks: { install: hooks/setup.sh, uninstall: hooks/cleanup.sh, timeoutSeconds: 30 }";
+        switch (Field("hooks"))
+        {
+            case null:
+                return null;
+
+            case YamlTreeMapping mapping when runtime != PluginRuntimeKind.Command:
+                Error(mapping, "hooks", $"only command plugins (runtime: command) have hooks: the plugboard command runs them when it installs, updates or uninstalls the plugin; this plugin has runtime: {runtime.ToString().ToLowerInvariant()}");
+                return null;
+
+            case YamlTreeMapping mapping:
+                var hooks = new PluginHooks();
+                foreach (var (keyNode, value) in mapping.Entries)
+                {
+                    if (keyNode is not YamlTreeScalar key)
+                    {
+                        continue;
+                    }
+
+                    var path = FieldPath.Property("hooks", key.Value);
+                    switch (key.Value)
+                    {
+                        case "install":
+                            hooks = hooks with { Install = ReadHookCommand(value, path) };
+                            break;
+                        case "update":
+                            hooks = hooks with { Update = ReadHookCommand(value, path) };
+                            break;
+                        case "uninstall":
+                            hooks = hooks with { Uninstall = ReadHookCommand(value, path) };
+                            break;
+                        case "timeoutSeconds":
+                            var max = (int)PluginHooks.MaxTimeout.TotalSeconds;
+                            if (value is YamlTreeScalar { IsNull: false } number
+                                && int.TryParse(number.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                                && seconds is >= 1 && seconds <= max)
+                            {
+                                hooks = hooks with { Timeout = TimeSpan.FromSeconds(seconds) };
+                            }
+                            else
+                            {
+                                Error(value, path, $"must be a whole number of seconds from 1 to {max}, e.g. timeoutSeconds: 30");
+                            }
+
+                            break;
+                        default:
+                            Error(key, path, $"unknown hook '{key.Value}'{NameSuggestion.DidYouMean(key.Value, HookFields)}; the fields of hooks are {string.Join(", ", HookFields)}");
+                            break;
+                    }
+                }
+
+                return hooks;
+
+            case var other:
+                Error(other, "hooks", $"must be a map of hook to program, e.g. {Example}; not {other.Kind}");
+                return null;
+        }
+    }
+
+    // A hook runs without a shell from the plugin folder, so its program must be a file of the plugin.
+    private string? ReadHookCommand(YamlTreeNode node, string path)
+    {
+        var command = ReadText(node, path);
+        if (command is null)
+        {
+            return null;
+        }
+
+        var program = command.Trim().Split(' ', 2)[0];
+        var segments = program.Split('/', '\\');
+        if (Path.IsPathRooted(program) || program.Contains(':', StringComparison.Ordinal) || segments.Contains("..") || program.StartsWith('-'))
+        {
+            Error(node, path, $"'{program}' must be a program inside the plugin folder, e.g. hooks/setup.sh (started without a shell, arguments may follow)");
+            return null;
+        }
+
+        return command.Trim();
     }
 
     private ConfigSchema? ReadConfig()

@@ -7,7 +7,10 @@ public static class PlugboardProcess
 {
     public static string Assembly => Path.Combine(AppContext.BaseDirectory, "plugboard.dll");
 
-    public static async Task<CliResult> RunAsync(Sandbox sandbox, params string[] args)
+    public static Task<CliResult> RunAsync(Sandbox sandbox, params string[] args) => RunWithInputAsync(sandbox, string.Empty, args);
+
+    /// <summary>Runs with <paramref name="stdin"/> written to its standard input, which is then closed.</summary>
+    public static async Task<CliResult> RunWithInputAsync(Sandbox sandbox, string stdin, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -30,6 +33,7 @@ public static class PlugboardProcess
         }
 
         using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
