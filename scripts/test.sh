@@ -31,7 +31,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # npm packages for the real gRPC peers written in Node.
-for dir in tests/interop-node tests/Plugboard.Sources.S3.Tests/s3rver samples/usersync/plugins/node-datasource; do
+for dir in tests/interop-node tests/Shared/S3/s3rver samples/usersync/plugins/node-datasource; do
   if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
     log "npm install in $dir"
     (cd "$dir" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)

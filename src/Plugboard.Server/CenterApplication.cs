@@ -86,6 +86,8 @@ public static class CenterApplication
         services.AddSingleton<CenterCache>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<SourcesSync>();
+        services.AddSingleton<SourceCredentials>();
+        services.AddSingleton<SyncRunProgress>();
         services.AddSingleton<SourceService>();
         services.AddPlugboardRpc();
         services.AddSingleton<IConfigureOptions<Plugboard.Hosting.Rpc.RpcPluginOptions>>(new RpcOptionsConfiguration(configuration));

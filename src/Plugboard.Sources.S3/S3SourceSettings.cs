@@ -8,11 +8,18 @@ namespace Plugboard.Sources.S3;
 /// <c>endpoint</c>, <c>region</c>, <c>bucket</c>, <c>prefix</c>, <c>forcePathStyle</c>, <c>credentials</c>
 /// (<c>keys</c> | <c>sdk</c> | <c>anonymous</c>), <c>accessKeyEnv</c>/<c>accessKeyFile</c>,
 /// <c>secretKeyEnv</c>/<c>secretKeyFile</c>, <c>sessionTokenEnv</c>/<c>sessionTokenFile</c> and
-/// <c>claimFromFileName</c>. <see cref="SourceOptions.AllowInsecure"/>, <see cref="SourceOptions.CaBundle"/> and
+/// <c>claimFromFileName</c>; or the keys given in memory as the secrets <see cref="AccessKeyIdSecret"/> and
+/// <see cref="SecretAccessKeySecret"/>. <see cref="SourceOptions.AllowInsecure"/>, <see cref="SourceOptions.CaBundle"/> and
 /// <see cref="SourceOptions.Timeout"/> apply as for the other sources.
 /// </summary>
 public sealed class S3SourceSettings
 {
+    /// <summary>The in-memory secret (<see cref="SourceCredentialOptions.SetSecret"/>) holding the access key id.</summary>
+    public const string AccessKeyIdSecret = "accessKeyId";
+
+    /// <summary>The in-memory secret (<see cref="SourceCredentialOptions.SetSecret"/>) holding the secret access key.</summary>
+    public const string SecretAccessKeySecret = "secretAccessKey";
+
     /// <summary>Every setting key the s3 type reads.</summary>
     public static IReadOnlyList<string> Keys { get; } =
     [
@@ -60,6 +67,8 @@ public sealed class S3SourceSettings
             SecretKeyFile = Get("secretKeyFile"),
             SessionTokenEnv = Get("sessionTokenEnv"),
             SessionTokenFile = Get("sessionTokenFile"),
+            GivenAccessKeyId = source.Credentials.GetSecret(AccessKeyIdSecret),
+            GivenSecretAccessKey = source.Credentials.GetSecret(SecretAccessKeySecret),
         };
 
         if (Get("credentials") is { } mode)

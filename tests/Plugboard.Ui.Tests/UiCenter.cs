@@ -7,9 +7,17 @@ namespace Plugboard.Ui.Tests;
 /// One real center per test class, listening on a free 127.0.0.1 port (the browser needs a socket), and one
 /// Chromium for the class's pages.
 /// </summary>
-public sealed class UiCenter : IAsyncLifetime
+public class UiCenter : IAsyncLifetime
 {
-    public TestCenter Center { get; } = new();
+    public UiCenter()
+        : this(null)
+    {
+    }
+
+    /// <param name="settings">Center settings besides the test defaults.</param>
+    protected UiCenter(Dictionary<string, string?>? settings) => Center = new TestCenter(settings);
+
+    public TestCenter Center { get; }
 
     public Browser Browser { get; private set; } = null!;
 
@@ -17,7 +25,7 @@ public sealed class UiCenter : IAsyncLifetime
 
     public TempFolder Work { get; } = new("ui");
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var port = FreePort.Next();
         Center.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
@@ -26,7 +34,7 @@ public sealed class UiCenter : IAsyncLifetime
         Browser = await Browser.LaunchAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         await Center.DisposeAsync();

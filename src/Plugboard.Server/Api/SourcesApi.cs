@@ -5,6 +5,7 @@ using Plugboard.Server.Events;
 using Plugboard.Server.Sources;
 using Plugboard.Server.Store;
 using Plugboard.Sources.Configuration;
+using Plugboard.Sources.S3;
 
 namespace Plugboard.Server.Api;
 
@@ -13,26 +14,40 @@ public static class SourcesApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The body of POST and PUT /api/v1/sources.</summary>
+    /// <summary>
+    /// The body of POST and PUT /api/v1/sources. <c>settings</c> are those of the type: for s3 <c>bucket</c>, <c>prefix</c>,
+    /// <c>region</c>, <c>endpoint</c>, <c>forcePathStyle</c> (and <c>credentials: sdk</c> for the AWS SDK's chain);
+    /// <c>credentials</c> are write-only: an empty or absent value keeps what is stored.
+    /// </summary>
     public sealed record SourceRequest(
         string? Name, string? Type, string? Url, string? Path, string? Ref, bool? AllowInsecure, bool? RequireSignature,
-        List<PluginSetOptions>? Sets, int? SyncIntervalSeconds);
+        List<PluginSetOptions>? Sets, int? SyncIntervalSeconds, Dictionary<string, string?>? Settings = null, SourceCredentialsRequest? Credentials = null);
 
-    /// <summary>A source as the API shows it.</summary>
+    /// <summary>
+    /// The credentials of a source, write-only: stored encrypted, never returned. <c>token</c> for git and http (sent as a
+    /// bearer token), <c>accessKeyId</c> and <c>secretAccessKey</c> for s3. <c>remove: true</c> drops the stored ones first.
+    /// </summary>
+    public sealed record SourceCredentialsRequest(string? Token = null, string? AccessKeyId = null, string? SecretAccessKey = null, bool? Remove = null);
+
+    /// <summary>A source as the API shows it; <c>credentials</c> says which are stored, each as <c>"set"</c>, never their values.</summary>
     public sealed record SourceDto(
         string Name, string Type, string? Url, string? Path, string? Ref, bool AllowInsecure, bool RequireSignature,
-        IReadOnlyList<PluginSetOptions> Sets, int SyncIntervalSeconds, DateTimeOffset? LastSyncAt, string ETag)
+        IReadOnlyList<PluginSetOptions> Sets, int SyncIntervalSeconds, DateTimeOffset? LastSyncAt, string ETag,
+        IReadOnlyDictionary<string, string>? Settings = null, IReadOnlyDictionary<string, string>? Credentials = null)
     {
         /// <summary>Makes the DTO.</summary>
         public static SourceDto Of(SourceRow r) => new(
             r.Name, r.Type, r.Url, r.Path, r.Ref, r.AllowInsecure, r.RequireSignature,
-            JsonSerializer.Deserialize<List<PluginSetOptions>>(r.SetsJson, Json) ?? [], r.SyncIntervalSeconds, r.LastSyncAt, ETagOf(r));
+            JsonSerializer.Deserialize<List<PluginSetOptions>>(r.SetsJson, Json) ?? [], r.SyncIntervalSeconds, r.LastSyncAt, ETagOf(r),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(r.SettingsJson, Json) ?? [],
+            SourceCredentials.NamesOf(r).ToDictionary(n => n, _ => "set"));
     }
 
-    /// <summary>A sync run as the API shows it.</summary>
+    /// <summary>A sync run as the API shows it; while it is Running on this center, <c>progress</c> says its stage and each package's outcome so far.</summary>
     public sealed record SyncRunDto(
         long Id, string Source, string Actor, string Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
-        int Added, int Updated, int Unchanged, int Removed, string? Revision, string? Error, IReadOnlyList<SyncRunPackageDto>? Packages);
+        int Added, int Updated, int Unchanged, int Removed, string? Revision, string? Error, IReadOnlyList<SyncRunPackageDto>? Packages,
+        SyncRunProgress.Snapshot? Progress = null);
 
     /// <summary>One package of a sync run.</summary>
     public sealed record SyncRunPackageDto(string PluginId, string Version, string? Digest, string Outcome, string? Error);
@@ -59,10 +74,10 @@ public static class SourcesApi
             http.Response.Headers.ETag = ETagOf(row);
             return Results.Ok(SourceDto.Of(row));
         }).RequireAuthorization(Roles.Viewer);
-        sources.MapPost("/", (SourceRequest body, SourceService service, IDbContextFactory<CenterDbContext> store, EventLog events, HttpContext http, CancellationToken ct) =>
-            SaveAsync(null, body, service, store, events, http, ct)).RequireAuthorization(Roles.Admin);
-        sources.MapPut("/{name}", (string name, SourceRequest body, SourceService service, IDbContextFactory<CenterDbContext> store, EventLog events, HttpContext http, CancellationToken ct) =>
-            SaveAsync(name, body, service, store, events, http, ct)).RequireAuthorization(Roles.Admin);
+        sources.MapPost("/", (SourceRequest body, SourceService service, SourceCredentials credentials, IDbContextFactory<CenterDbContext> store, EventLog events, HttpContext http, CancellationToken ct) =>
+            SaveAsync(null, body, service, credentials, store, events, http, ct)).RequireAuthorization(Roles.Admin);
+        sources.MapPut("/{name}", (string name, SourceRequest body, SourceService service, SourceCredentials credentials, IDbContextFactory<CenterDbContext> store, EventLog events, HttpContext http, CancellationToken ct) =>
+            SaveAsync(name, body, service, credentials, store, events, http, ct)).RequireAuthorization(Roles.Admin);
         sources.MapDelete("/{name}", async (string name, IDbContextFactory<CenterDbContext> store, EventLog events, HttpContext http, CancellationToken ct) =>
         {
             await using var db = await store.CreateDbContextAsync(ct);
@@ -83,22 +98,30 @@ public static class SourcesApi
             events.Saved();
             return Results.NoContent();
         }).RequireAuthorization(Roles.Admin);
-        sources.MapPost("/{name}/sync", async (string name, SourceService service, IDbContextFactory<CenterDbContext> store, HttpContext http, CancellationToken ct) =>
+        sources.MapPost("/{name}/sync", async (string name, bool? wait, SourceService service, SyncRunProgress progress, IDbContextFactory<CenterDbContext> store, HttpContext http, CancellationToken ct) =>
         {
-            await using (var db = await store.CreateDbContextAsync(ct))
+            SourceService.StartedSync started;
+            try
             {
-                if (!await db.Sources.AnyAsync(s => s.Name == name, ct))
-                {
-                    return Problems.NotFound($"There is no source '{name}'.");
-                }
+                started = await service.StartAsync(name, Actor.Of(http.User), ct);
+            }
+            catch (KeyNotFoundException)
+            {
+                return Problems.NotFound($"There is no source '{name}'.");
             }
 
-            var id = await service.SyncAsync(name, Actor.Of(http.User), ct);
-            return Results.Ok(await RunAsync(store, id, ct));
+            if (wait == false)
+            {
+                // The caller follows the run at its Location (GET /api/v1/sync-runs/{id} shows its progress while it runs).
+                return Results.Accepted($"/api/v1/sync-runs/{started.RunId}", await RunAsync(store, progress, started.RunId, ct));
+            }
+
+            await started.Completion.WaitAsync(ct);
+            return Results.Ok(await RunAsync(store, progress, started.RunId, ct));
         }).RequireAuthorization(Roles.Admin);
 
         var runs = api.MapGroup("/sync-runs").WithTags("Sources");
-        runs.MapGet("/", async (string? source, int? limit, IDbContextFactory<CenterDbContext> store, CancellationToken ct) =>
+        runs.MapGet("/", async (string? source, int? limit, IDbContextFactory<CenterDbContext> store, SyncRunProgress progress, CancellationToken ct) =>
         {
             await using var db = await store.CreateDbContextAsync(ct);
             var query = db.SyncRuns.AsNoTracking();
@@ -108,25 +131,26 @@ public static class SourcesApi
             }
 
             var rows = await query.OrderByDescending(r => r.Id).Take(Math.Clamp(limit ?? 50, 1, 500)).ToListAsync(ct);
-            return Results.Ok(rows.Select(r => ToDto(r, includePackages: false)).ToList());
+            return Results.Ok(rows.Select(r => ToDto(r, includePackages: false, progress)).ToList());
         }).RequireAuthorization(Roles.Viewer);
-        runs.MapGet("/{id:long}", async (long id, IDbContextFactory<CenterDbContext> store, CancellationToken ct) =>
-            await RunAsync(store, id, ct) is { } run ? Results.Ok(run) : Problems.NotFound($"There is no sync run {id}.")).RequireAuthorization(Roles.Viewer);
+        runs.MapGet("/{id:long}", async (long id, IDbContextFactory<CenterDbContext> store, SyncRunProgress progress, CancellationToken ct) =>
+            await RunAsync(store, progress, id, ct) is { } run ? Results.Ok(run) : Problems.NotFound($"There is no sync run {id}.")).RequireAuthorization(Roles.Viewer);
         return api;
     }
 
-    private static async Task<SyncRunDto?> RunAsync(IDbContextFactory<CenterDbContext> store, long id, CancellationToken ct)
+    private static async Task<SyncRunDto?> RunAsync(IDbContextFactory<CenterDbContext> store, SyncRunProgress progress, long id, CancellationToken ct)
     {
         await using var db = await store.CreateDbContextAsync(ct);
         var row = await db.SyncRuns.AsNoTracking().Include(r => r.Packages).FirstOrDefaultAsync(r => r.Id == id, ct);
-        return row is null ? null : ToDto(row, includePackages: true);
+        return row is null ? null : ToDto(row, includePackages: true, progress);
     }
 
-    private static SyncRunDto ToDto(SyncRunRow r, bool includePackages) => new(
+    private static SyncRunDto ToDto(SyncRunRow r, bool includePackages, SyncRunProgress progress) => new(
         r.Id, r.Source, r.Actor, r.Status, r.StartedAt, r.FinishedAt, r.Added, r.Updated, r.Unchanged, r.Removed, r.Revision, r.Error,
-        includePackages ? r.Packages.OrderBy(p => p.PluginId).ThenBy(p => p.Version).Select(p => new SyncRunPackageDto(p.PluginId, p.Version, p.Digest, p.Outcome, p.Error)).ToList() : null);
+        includePackages ? r.Packages.OrderBy(p => p.PluginId).ThenBy(p => p.Version).Select(p => new SyncRunPackageDto(p.PluginId, p.Version, p.Digest, p.Outcome, p.Error)).ToList() : null,
+        r.Status == "Running" ? progress.Of(r.Id) : null);
 
-    private static async Task<IResult> SaveAsync(string? name, SourceRequest body, SourceService service, IDbContextFactory<CenterDbContext> store, EventLog events, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> SaveAsync(string? name, SourceRequest body, SourceService service, SourceCredentials credentials, IDbContextFactory<CenterDbContext> store, EventLog events, HttpContext http, CancellationToken ct)
     {
         var sourceName = name ?? body.Name;
         if (string.IsNullOrWhiteSpace(sourceName))
@@ -165,6 +189,21 @@ public static class SourcesApi
         candidate.RequireSignature = body.RequireSignature ?? false;
         candidate.SetsJson = JsonSerializer.Serialize(body.Sets ?? [], Json);
         candidate.SyncIntervalSeconds = body.SyncIntervalSeconds ?? 0;
+        var settings = (body.Settings ?? []).Where(s => !string.IsNullOrWhiteSpace(s.Value)).ToDictionary(s => s.Key, s => s.Value!.Trim(), StringComparer.Ordinal);
+        var given = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [SourceCredentialOptions.TokenSecret] = body.Credentials?.Token,
+            [S3SourceSettings.AccessKeyIdSecret] = body.Credentials?.AccessKeyId,
+            [S3SourceSettings.SecretAccessKeySecret] = body.Credentials?.SecretAccessKey,
+        };
+        var refused = CheckTypeFields(candidate.Type, settings, given);
+        if (refused.Count > 0)
+        {
+            return Problems.Validation(refused);
+        }
+
+        candidate.SettingsJson = JsonSerializer.Serialize(settings, Json);
+        credentials.Apply(candidate, given, body.Credentials?.Remove == true);
         var problems = await service.CheckAsync(candidate, ct);
         if (problems.Count > 0)
         {
@@ -204,7 +243,58 @@ public static class SourcesApi
             }
         }
 
-        return "$";
+        foreach (var setting in S3Settings)
+        {
+            if (problem.Contains($"Settings:{setting}", StringComparison.OrdinalIgnoreCase))
+            {
+                return "$.settings." + setting;
+            }
+        }
+
+        return problem.Contains("secret access key", StringComparison.Ordinal) || problem.Contains("access key id", StringComparison.Ordinal) ? "$.credentials" : "$";
+    }
+
+    // What the center lets an s3 source set; the *Env/*File settings would read the center's own environment and files.
+    private static readonly string[] S3Settings = ["bucket", "prefix", "region", "endpoint", "forcePathStyle", "credentials"];
+
+    /// <summary>Settings and credentials the type does not take, and credentials that could not be sent safely.</summary>
+    private static List<FieldError> CheckTypeFields(string type, Dictionary<string, string> settings, Dictionary<string, string?> given)
+    {
+        var errors = new List<FieldError>();
+        var s3 = string.Equals(type, "s3", StringComparison.OrdinalIgnoreCase);
+        foreach (var key in settings.Keys)
+        {
+            if (!s3)
+            {
+                errors.Add(new FieldError($"$.settings.{key}", $"'{key}' is not a setting of a {type} source; only s3 sources take settings ({string.Join(", ", S3Settings)})."));
+            }
+            else if (!S3Settings.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add(new FieldError($"$.settings.{key}", $"'{key}' is not a setting the center takes for s3; use {string.Join(", ", S3Settings)}, and give the keys as credentials (accessKeyId, secretAccessKey)."));
+            }
+        }
+
+        var allowed = SourceCredentials.NamesFor(type);
+        foreach (var (name, value) in given)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            if (!allowed.Contains(name))
+            {
+                errors.Add(new FieldError($"$.credentials.{name}", allowed.Count == 0
+                    ? $"a {type} source takes no credentials."
+                    : $"a {type} source takes {string.Join(" and ", allowed)}, not {name}."));
+            }
+            else if (value.Trim().Length == 0 || value.Any(char.IsControl))
+            {
+                errors.Add(new FieldError($"$.credentials.{name}", $"the {name} must be one line of text without control characters (a line break inside it would add header lines of its own)."));
+            }
+        }
+
+        return errors;
     }
 
     /// <summary>The ETag of a revisioned row.</summary>

@@ -13,7 +13,9 @@ namespace Plugboard.Server.Sources;
 
 /// <summary>
 /// Syncs the sources stored in the center: one run at a time, each recorded (per source and per package, errors
-/// included), its packages added to the catalog, and the controller woken so <c>auto</c> installations move up.
+/// included) and followed live on <see cref="SyncRunProgress"/> while it runs, its packages added to the catalog, and
+/// the controller woken so <c>auto</c> installations move up. A source's credentials are opened only for its sync and
+/// handed to Plugboard.Sources in memory.
 /// </summary>
 public sealed class SourceService(
     IDbContextFactory<CenterDbContext> store,
@@ -23,6 +25,9 @@ public sealed class SourceService(
     EventLog events,
     InstallationController controller,
     CenterMetrics metrics,
+    SourceCredentials credentials,
+    SyncRunProgress progress,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<SourceService> logger) : IDisposable
 {
@@ -32,56 +37,136 @@ public sealed class SourceService(
     /// <inheritdoc />
     public void Dispose() => _oneAtATime.Dispose();
 
-    /// <summary>What Plugboard.Sources needs to know about a stored source.</summary>
-    public static SourceOptions ToOptions(SourceRow row) => new()
+    /// <summary>A sync that was started: its run's id and the task that completes with it.</summary>
+    /// <param name="RunId">The id of the recorded run (status Running until it ends).</param>
+    /// <param name="Completion">Completes when the run is recorded as finished.</param>
+    public sealed record StartedSync(long RunId, Task Completion);
+
+    /// <summary>
+    /// What Plugboard.Sources needs to know about a stored source, with its credentials given in memory when
+    /// <paramref name="withCredentials"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A stored credential cannot be opened with this center's key.</exception>
+    public SourceOptions ToOptions(SourceRow row, bool withCredentials = true)
     {
-        Name = row.Name,
-        Type = row.Type,
-        Url = row.Url,
-        Path = row.Path,
-        Ref = row.Ref,
-        AllowInsecure = row.AllowInsecure,
-        AllowLocalPaths = row.AllowInsecure,
-        RequireSignature = row.RequireSignature,
-        Sets = JsonSerializer.Deserialize<List<PluginSetOptions>>(row.SetsJson, Json) ?? [],
-    };
+        var options = new SourceOptions
+        {
+            Name = row.Name,
+            Type = row.Type,
+            Url = row.Url,
+            Path = row.Path,
+            Ref = row.Ref,
+            AllowInsecure = row.AllowInsecure,
+            AllowLocalPaths = row.AllowInsecure,
+            RequireSignature = row.RequireSignature,
+            Sets = JsonSerializer.Deserialize<List<PluginSetOptions>>(row.SetsJson, Json) ?? [],
+            Settings = new(JsonSerializer.Deserialize<Dictionary<string, string>>(row.SettingsJson, Json) ?? [], StringComparer.OrdinalIgnoreCase),
+        };
+
+        // An s3 source without stored keys reads the bucket anonymously, never with credentials of the center's own environment.
+        if (string.Equals(row.Type, "s3", StringComparison.OrdinalIgnoreCase) && SourceCredentials.NamesOf(row).Count == 0 && !options.Settings.ContainsKey("credentials"))
+        {
+            options.Settings["credentials"] = "anonymous";
+        }
+
+        if (withCredentials)
+        {
+            credentials.GiveTo(row, options);
+        }
+
+        return options;
+    }
 
     /// <summary>Every problem of the sources with <paramref name="candidate"/> added or replacing its namesake.</summary>
     public async Task<IReadOnlyList<string>> CheckAsync(SourceRow candidate, CancellationToken cancellationToken)
     {
         await using var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var others = await db.Sources.AsNoTracking().Where(s => s.Name != candidate.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return SourcesSync.Check(cache.Directory, [.. others.Select(ToOptions), ToOptions(candidate)]);
+        return SourcesSync.Check(cache.Directory, [.. others.Select(o => ToOptions(o, withCredentials: false)), ToOptions(candidate)]);
     }
 
-    /// <summary>Syncs one source now and records the run; returns the run's id.</summary>
+    /// <summary>Syncs one source now and records the run; returns the run's id once it finished.</summary>
     public async Task<long> SyncAsync(string name, string actor, CancellationToken cancellationToken)
     {
-        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = await StartAsync(name, actor, cancellationToken).ConfigureAwait(false);
+        await started.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return started.RunId;
+    }
+
+    /// <summary>
+    /// Records a run of <paramref name="name"/> as Running and syncs it in the background (after any sync already running);
+    /// <see cref="SyncRunProgress"/> follows it until it ends. It stops only when the center does.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">There is no such source.</exception>
+    public async Task<StartedSync> StartAsync(string name, string actor, CancellationToken cancellationToken)
+    {
+        long id;
+        await using (var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await db.Sources.AnyAsync(s => s.Name == name, cancellationToken).ConfigureAwait(false))
+            {
+                throw new KeyNotFoundException($"There is no source '{name}'.");
+            }
+
+            var run = new SyncRunRow { Source = name, Actor = actor, Status = "Running", StartedAt = time.GetUtcNow() };
+            db.SyncRuns.Add(run);
+            events.Add(db, "source.sync.started", actor, $"source '{name}' sync started");
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            id = run.Id;
+        }
+
+        events.Saved();
+        var live = progress.Begin(id);
+        var stopping = lifetime.ApplicationStopping;
+        var completion = Task.Run(() => RunAsync(id, name, actor, live, stopping), CancellationToken.None);
+        return new StartedSync(id, completion);
+    }
+
+    private async Task RunAsync(long id, string name, string actor, SyncRunProgress.Live live, CancellationToken cancellationToken)
+    {
         try
         {
-            return await SyncLockedAsync(name, actor, cancellationToken).ConfigureAwait(false);
+            await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SyncLockedAsync(id, name, actor, live, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _oneAtATime.Release();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Sync run {RunId} of source {Source} stopped with the center", id, name);
         }
         finally
         {
-            _oneAtATime.Release();
+            progress.End(id);
         }
     }
 
-    private async Task<long> SyncLockedAsync(string name, string actor, CancellationToken cancellationToken)
+    private async Task SyncLockedAsync(long id, string name, string actor, SyncRunProgress.Live live, CancellationToken cancellationToken)
     {
         await using var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var run = await db.SyncRuns.FirstAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false);
         var sources = await db.Sources.ToListAsync(cancellationToken).ConfigureAwait(false);
-        var source = sources.FirstOrDefault(s => s.Name == name) ?? throw new KeyNotFoundException($"There is no source '{name}'.");
-        var run = new SyncRunRow { Source = name, Actor = actor, Status = "Running", StartedAt = time.GetUtcNow() };
-        db.SyncRuns.Add(run);
-        source.LastSyncAt = run.StartedAt;
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var source = sources.FirstOrDefault(s => s.Name == name);
+        if (source is not null)
+        {
+            source.LastSyncAt = run.StartedAt;
+        }
 
         var clock = Stopwatch.StartNew();
         try
         {
-            var (result, packages) = await sync.SyncAsync(cache.Directory, [.. sources.Select(ToOptions)], name, cancellationToken).ConfigureAwait(false);
+            if (source is null)
+            {
+                throw new InvalidOperationException($"Source '{name}' was removed before its sync began.");
+            }
+
+            var options = sources.Select(s => ToOptions(s, withCredentials: s.Name == name)).ToList();
+            var (result, packages) = await sync.SyncAsync(cache.Directory, options, name, live, cancellationToken).ConfigureAwait(false);
             run.Added = result.Added;
             run.Updated = result.Updated;
             run.Unchanged = result.Unchanged;
@@ -89,6 +174,7 @@ public sealed class SourceService(
             run.Revision = result.Revision;
             run.Error = result.Error;
             var failed = result.Status != Plugboard.Sources.Sync.SourceSyncStatus.Ok;
+            live.Importing(packages.Count);
             foreach (var package in packages)
             {
                 var outcome = new SyncRunPackageRow { PluginId = package.Id, Version = package.Version, Digest = package.Digest, Outcome = "unchanged" };
@@ -108,6 +194,7 @@ public sealed class SourceService(
                 }
 
                 run.Packages.Add(outcome);
+                live.Imported(new SyncRunProgress.PackageProgress(outcome.PluginId, outcome.Version, outcome.Outcome, outcome.Error));
             }
 
             run.Status = failed ? "Failed" : "Ok";
@@ -132,6 +219,5 @@ public sealed class SourceService(
         metrics.Synced(name, run.Status == "Ok", clock.Elapsed);
         logger.LogInformation("Sync run {RunId}: {Summary}", run.Id, summary);
         controller.Wake();
-        return run.Id;
     }
 }

@@ -2,6 +2,7 @@ using Plugboard.Sources.Providers;
 using Plugboard.Sources.Cache;
 using Plugboard.Sources.Configuration;
 using Plugboard.Sources;
+using Plugboard.Sources.S3;
 using Plugboard.Sources.Sync;
 
 namespace Plugboard.Server.Sources;
@@ -13,15 +14,19 @@ namespace Plugboard.Server.Sources;
 /// </summary>
 public sealed class SourcesSync(ILoggerFactory loggers)
 {
+    /// <summary>The source types the center syncs: fs, git and http (built in) and s3 (Plugboard.Sources.S3).</summary>
+    public static IReadOnlyList<IPluginSourceProvider> Providers { get; } = [.. PluginSourceProviders.BuiltIn, new S3SourceProvider()];
+
     /// <summary>Every problem of <paramref name="sources"/> (each names the source and field); empty when valid.</summary>
     public static IReadOnlyList<string> Check(string cacheDirectory, IReadOnlyList<SourceOptions> sources) =>
-        PlugboardSourcesOptionsValidator.Check(Options(cacheDirectory, sources), PluginSourceProviders.BuiltIn);
+        PlugboardSourcesOptionsValidator.Check(Options(cacheDirectory, sources), Providers);
 
     /// <summary>Syncs <paramref name="name"/> among <paramref name="sources"/>; returns its result and the packages the cache holds for it.</summary>
-    public async Task<(SourceSyncResult Result, IReadOnlyList<CacheEntry> Packages)> SyncAsync(string cacheDirectory, IReadOnlyList<SourceOptions> sources, string name, CancellationToken cancellationToken)
+    public async Task<(SourceSyncResult Result, IReadOnlyList<CacheEntry> Packages)> SyncAsync(
+        string cacheDirectory, IReadOnlyList<SourceOptions> sources, string name, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var runner = SyncRunner.Create(Options(cacheDirectory, sources), loggers);
-        var run = await runner.SyncAsync(new SyncOptions { Sources = [name] }, null, cancellationToken).ConfigureAwait(false);
+        var runner = SyncRunner.Create(Options(cacheDirectory, sources), loggers, Providers);
+        var run = await runner.SyncAsync(new SyncOptions { Sources = [name] }, progress, cancellationToken).ConfigureAwait(false);
         var index = await runner.Cache.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
         var packages = index.Find(name)?.Packages.Where(p => p.Included).ToList() ?? [];
         return (run[name], packages);

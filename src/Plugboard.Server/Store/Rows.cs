@@ -37,6 +37,15 @@ public sealed class SourceRow : IRevisioned
     /// <summary>Scheduled sync interval in seconds; 0 or less: only on demand.</summary>
     public int SyncIntervalSeconds { get; set; }
 
+    /// <summary>Type-specific settings that are not secret (s3: endpoint, region, bucket, prefix, forcePathStyle), a JSON object.</summary>
+    public string SettingsJson { get; set; } = "{}";
+
+    /// <summary>
+    /// The source's credentials as a JSON object of name → value sealed by the center's SecretBox (git/http: token; s3:
+    /// accessKeyId, secretAccessKey); null when it has none. The API only ever says which are set.
+    /// </summary>
+    public string? SealedCredentialsJson { get; set; }
+
     /// <summary>When the last sync run of this source started, if any.</summary>
     public DateTimeOffset? LastSyncAt { get; set; }
 

@@ -67,6 +67,15 @@ public partial class S3ConnectionOptions
     /// <summary>The file holding a session token, for temporary credentials.</summary>
     public string? SessionTokenFile { get; set; }
 
+    /// <summary>The access key id given in memory (an s3 source's <c>accessKeyId</c> secret); never logged.</summary>
+    internal string? GivenAccessKeyId { get; set; }
+
+    /// <summary>The secret access key given in memory (an s3 source's <c>secretAccessKey</c> secret); never logged.</summary>
+    internal string? GivenSecretAccessKey { get; set; }
+
+    /// <summary>Whether the keys were given in memory.</summary>
+    internal bool HasGivenKeys => GivenAccessKeyId is not null || GivenSecretAccessKey is not null;
+
     /// <summary>How long one request may take. Default 5 minutes.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -143,6 +152,24 @@ public partial class S3ConnectionOptions
         Pair(AccessKeyEnv, AccessKeyFile, "AccessKeyEnv", "AccessKeyFile");
         Pair(SecretKeyEnv, SecretKeyFile, "SecretKeyEnv", "SecretKeyFile");
         Pair(SessionTokenEnv, SessionTokenFile, "SessionTokenEnv", "SessionTokenFile");
+        if (HasGivenKeys)
+        {
+            if (GivenAccessKeyId is null || GivenSecretAccessKey is null)
+            {
+                errors.Add($"{label}: an access key id and a secret access key are given together; only the {(GivenAccessKeyId is null ? "secret access key" : "access key id")} was given.");
+            }
+
+            if (HasKeySettings)
+            {
+                errors.Add($"{label}: the keys are given in memory; remove {f}AccessKey*/SecretKey*/SessionToken*.");
+            }
+
+            if (Credentials != S3CredentialMode.Keys)
+            {
+                errors.Add($"{label}: the keys are given in memory, so {f}Credentials must be keys (it is {Credentials.ToString().ToLowerInvariant()}).");
+            }
+        }
+
         if (Credentials != S3CredentialMode.Keys && HasKeySettings)
         {
             errors.Add($"{label}: {f}AccessKey*/SecretKey*/SessionToken* are only read with {f}Credentials: keys (it is {Credentials.ToString().ToLowerInvariant()}); remove them or the Credentials setting.");
@@ -200,6 +227,7 @@ public partial class S3ConnectionOptions
     {
         S3CredentialMode.Sdk => "AWS SDK default chain",
         S3CredentialMode.Anonymous => "anonymous",
+        _ when HasGivenKeys => "access key and secret given in memory (redacted)",
         _ => $"access key from {Where(AccessKeyEnv, AccessKeyFile, DefaultAccessKeyEnv)}, secret from {Where(SecretKeyEnv, SecretKeyFile, DefaultSecretKeyEnv)}"
             + (string.IsNullOrWhiteSpace(SessionTokenEnv) && string.IsNullOrWhiteSpace(SessionTokenFile) ? string.Empty : $", session token from {Where(SessionTokenEnv, SessionTokenFile, "-")}")
             + " (redacted)",

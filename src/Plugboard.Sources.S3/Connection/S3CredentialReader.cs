@@ -17,6 +17,11 @@ internal static class S3CredentialReader
                 return new AnonymousAWSCredentials();
         }
 
+        if (options.GivenAccessKeyId is { } givenId && options.GivenSecretAccessKey is { } givenSecret)
+        {
+            return new BasicAWSCredentials(givenId, givenSecret);
+        }
+
         var accessKey = ReadValue(options, options.AccessKeyEnv, options.AccessKeyFile, S3ConnectionOptions.DefaultAccessKeyEnv, "AccessKey", "the access key id")!;
         var secretKey = ReadValue(options, options.SecretKeyEnv, options.SecretKeyFile, S3ConnectionOptions.DefaultSecretKeyEnv, "SecretKey", "the secret access key")!;
         var sessionToken = ReadValue(options, options.SessionTokenEnv, options.SessionTokenFile, null, "SessionToken", "the session token");

@@ -100,6 +100,11 @@ public sealed partial class PlugboardSourcesOptionsValidator : IValidateOptions<
             {
                 errors.Add($"{label}: give Credentials:TokenEnv or Credentials:TokenFile, not both.");
             }
+            else if (source.Credentials.GetSecret(SourceCredentialOptions.TokenSecret) is not null
+                && (!string.IsNullOrWhiteSpace(source.Credentials.TokenEnv) || !string.IsNullOrWhiteSpace(source.Credentials.TokenFile)))
+            {
+                errors.Add($"{label}: a token is given in memory and Credentials:TokenEnv/TokenFile names another; give one of them.");
+            }
             else if (Transport.SourceToken.CheckConfigured(source) is { } tokenProblem)
             {
                 errors.Add(tokenProblem);

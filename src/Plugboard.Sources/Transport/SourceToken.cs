@@ -2,7 +2,7 @@ using Plugboard.Sources.Configuration;
 
 namespace Plugboard.Sources.Transport;
 
-/// <summary>Reads a source's token from the environment variable or file its options name; the value is never logged.</summary>
+/// <summary>Reads a source's token given in memory, or from the environment variable or file its options name; the value is never logged.</summary>
 public static class SourceToken
 {
     /// <summary>The token, or null when the source has none configured.</summary>
@@ -52,6 +52,11 @@ public static class SourceToken
     private static (string? Value, string Where) ReadRaw(SourceOptions source)
     {
         var credentials = source.Credentials;
+        if (credentials.GetSecret(SourceCredentialOptions.TokenSecret) is { } given)
+        {
+            return (given, "the token given in memory");
+        }
+
         if (!string.IsNullOrWhiteSpace(credentials.TokenEnv))
         {
             var value = Environment.GetEnvironmentVariable(credentials.TokenEnv);

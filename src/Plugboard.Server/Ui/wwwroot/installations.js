@@ -148,12 +148,27 @@ export async function detail(main, id) {
       announce(`Uninstalling ${i.plugin}`);
       await load();
     } catch (e) {
-      showError(error, e);
+      if (e.status === 409) refusedDialog(`${i.plugin} cannot be uninstalled`, e.message);
+      else showError(error, e);
     }
   }
 
   await load();
   return { refresh: (event) => (event.installation === id || (event.plugin && event.plugin === installation?.plugin) || event.kind === 'source.synced' ? load() : undefined) };
+}
+
+/** Why the center refused, in a dialog, with a link to each installation it names (the dependent to uninstall first). */
+function refusedDialog(title, message) {
+  const ids = [...new Set(message.match(/inst_[A-Za-z0-9_-]+/g) ?? [])];
+  const close = h('button', { type: 'button', class: 'primary' }, 'Close');
+  const body = h('div', { class: 'refusal' },
+    h('p', { role: 'alert' }, message),
+    ids.length ? h('p', {}, 'Open: ', ids.map((id, n) => [n ? ', ' : '', h('a', { href: `#/installations/${seg(id)}` }, id)])) : null,
+    h('div', { class: 'actions' }, close));
+  const dialog = openDialog(title, body);
+  close.addEventListener('click', dialog.close);
+  for (const link of body.querySelectorAll('a')) link.addEventListener('click', dialog.close);
+  close.focus();
 }
 
 /** The same generated form, filled with the installation's values (secrets only as set / not set). */

@@ -271,7 +271,14 @@ namespace Plugboard.Server.Store.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("SealedCredentialsJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("SetsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SettingsJson")
                         .IsRequired()
                         .HasColumnType("text");
 

@@ -262,7 +262,14 @@ namespace Plugboard.Server.Store.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SealedCredentialsJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SetsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SettingsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
 

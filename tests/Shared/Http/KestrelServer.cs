@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Plugboard.Sources.Tests.Fixtures;
+namespace Plugboard.Tests.Shared;
 
 /// <summary>A Kestrel server in the test process on 127.0.0.1 and a free port, HTTPS when given a certificate.</summary>
 public sealed class KestrelServer : IAsyncDisposable

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-namespace Plugboard.Sources.S3.Tests.Fixtures;
+namespace Plugboard.Tests.Shared;
 
 /// <summary>
-/// A real S3-compatible server: the npm package s3rver (pinned in <c>s3rver/package.json</c>, installed there
+/// A real S3-compatible server: the npm package s3rver (pinned in <c>tests/Shared/S3/s3rver/package.json</c>, installed there
 /// with npm when missing) run by node on 127.0.0.1 and a port it picks, with a temp data folder and one bucket.
 /// Stopped, with its process tree and folder, on dispose. It accepts the access key S3RVER / secret S3RVER.
 /// </summary>
@@ -169,14 +169,14 @@ public sealed partial class S3rver : IAsyncDisposable
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "s3rver");
-            if (File.Exists(Path.Combine(candidate, "package.json")) && File.Exists(Path.Combine(dir.FullName, "Plugboard.Sources.S3.Tests.csproj")))
+            var candidate = Path.Combine(dir.FullName, "tests", "Shared", "S3", "s3rver");
+            if (File.Exists(Path.Combine(candidate, "package.json")))
             {
                 return candidate;
             }
         }
 
-        throw new InvalidOperationException($"No s3rver/package.json found above {AppContext.BaseDirectory}; run the tests from the repository.");
+        throw new InvalidOperationException($"No tests/Shared/S3/s3rver/package.json found above {AppContext.BaseDirectory}; run the tests from the repository.");
     }
 
     private static async Task WaitUntilAnsweringAsync(int port)
