@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Plugboard.Cli.Tests.Infrastructure;
-using Plugboard.Sources.Tests.Fixtures;
 
 namespace Plugboard.Cli.Tests;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Plugboard.Sources.Tests.Fixtures;
+namespace Plugboard.Tests.Shared;
 
 /// <summary>A throw-away CA and a server certificate for 127.0.0.1 it issued; trusted only through a source's CaBundle, never installed.</summary>
 public sealed class TestCertificates : IDisposable
