@@ -12,7 +12,7 @@ namespace Plugboard.Bench;
 /// </summary>
 internal static class ProcessStart
 {
-    public static async Task RunAsync(string root, string repository, int rounds)
+    public static async Task RunAsync(string root, string repository, int rounds, string? aotPlugin = null)
     {
         var plugins = Path.Combine(root, "process-plugins");
         if (Directory.Exists(plugins))
@@ -21,15 +21,36 @@ internal static class ProcessStart
         }
 
         // The sample as its project publishes it (ReadyToRun, invariant globalization, no tiered PGO, no concurrent GC),
-        // and with those settings undone one step at a time, to show what each buys.
+        // with those settings undone one step at a time, and with the further steps tried on top of it, to show what each buys.
         var csharp = Path.Combine(plugins, "custom-csv-process");
-        Run("dotnet", repository, "publish", "samples/usersync/plugins/CSharpProcess", "-c", "Release", "-nologo", "-v:quiet", "-o", csharp);
+        Publish(repository, csharp);
         var jit = Path.Combine(plugins, "jit", "custom-csv-process");
-        Run("dotnet", repository, "publish", "samples/usersync/plugins/CSharpProcess", "-c", "Release", "-nologo", "-v:quiet", "-o", jit,
-            "-p:PublishReadyToRun=false", "--no-restore");
+        Publish(repository, jit, "-p:PublishReadyToRun=false", "--no-restore");
         var untuned = Path.Combine(plugins, "untuned", "custom-csv-process");
-        Run("dotnet", repository, "publish", "samples/usersync/plugins/CSharpProcess", "-c", "Release", "-nologo", "-v:quiet", "-o", untuned,
-            "-p:PublishReadyToRun=false", "-p:InvariantGlobalization=false", "-p:TieredPGO=true", "-p:ConcurrentGarbageCollection=true");
+        Publish(repository, untuned, "-p:PublishReadyToRun=false", "-p:InvariantGlobalization=false", "-p:TieredPGO=true", "-p:ConcurrentGarbageCollection=true");
+        List<(string Metric, string Folder)> kinds =
+        [
+            ("process_start_ms_csharp", csharp),
+            ("process_start_ms_csharp_without_r2r", jit),
+            ("process_start_ms_csharp_untuned", untuned),
+        ];
+
+        // Tiered compilation off: what has no ReadyToRun code is compiled optimized at once, and nothing is compiled twice.
+        var tieringOff = Path.Combine(plugins, "tiering-off", "custom-csv-process");
+        CopyDirectory(csharp, tieringOff);
+        SetRuntimeOption(tieringOff, "System.Runtime.TieredCompilation", false);
+        kinds.Add(("process_start_ms_csharp_tiered_compilation_off", tieringOff));
+
+        // Native AOT only when given, published beforehand (a long compile; CI never does it):
+        // dotnet publish samples/usersync/plugins/CSharpProcess -c Release -r linux-x64 -p:PublishAot=true -p:PublishReadyToRun=false -o DIR
+        if (aotPlugin is not null)
+        {
+            var aot = Path.Combine(plugins, "aot", "custom-csv-process");
+            CopyDirectory(Path.GetFullPath(aotPlugin), aot);
+            SetEntry(aot, "UserSync.Plugins.CsvProcess");
+            kinds.Add(("process_start_ms_csharp_aot", aot));
+        }
+
         var nodeSource = Path.Combine(repository, "samples/usersync/plugins/node-datasource");
         if (!Directory.Exists(Path.Combine(nodeSource, "node_modules")))
         {
@@ -38,6 +59,7 @@ internal static class ProcessStart
 
         var node = Path.Combine(plugins, "custom-node-directory");
         CopyDirectory(nodeSource, node);
+        kinds.Add(("process_start_ms_node", node));
 
         var services = new ServiceCollection().AddLogging();
         services.AddPlugboard(o => o.PluginsDirectory = null)
@@ -47,21 +69,55 @@ internal static class ProcessStart
         await host.StartAsync();
 
         // Interleaved, so a noisy moment hits all alike.
-        List<double> tuned = [], withoutR2R = [], none = [], nodeStarts = [];
+        var samples = kinds.Select(_ => new List<double>()).ToArray();
         for (var round = 0; round < rounds + 1; round++)
         {
             var first = round == 0; // warms the file cache and the host's JIT
-            Add(tuned, await StartOnceAsync(host, csharp), first);
-            Add(withoutR2R, await StartOnceAsync(host, jit), first);
-            Add(none, await StartOnceAsync(host, untuned), first);
-            Add(nodeStarts, await StartOnceAsync(host, node), first);
+            for (var kind = 0; kind < kinds.Count; kind++)
+            {
+                Add(samples[kind], await StartOnceAsync(host, kinds[kind].Folder), first);
+            }
         }
 
-        Figure.Print("rpc", "process_start_ms_csharp", Figure.Percentile(tuned, 50), "ms");
-        Figure.Print("rpc", "process_start_ms_csharp_without_r2r", Figure.Percentile(withoutR2R, 50), "ms");
-        Figure.Print("rpc", "process_start_ms_csharp_untuned", Figure.Percentile(none, 50), "ms");
-        Figure.Print("rpc", "process_start_ms_node", Figure.Percentile(nodeStarts, 50), "ms");
+        for (var kind = 0; kind < kinds.Count; kind++)
+        {
+            Figure.Print("rpc", kinds[kind].Metric, Figure.Percentile(samples[kind], 50), "ms");
+        }
+
         await host.StopAsync();
+    }
+
+    private static void Publish(string repository, string output, params string[] options) =>
+        Run("dotnet", repository, ["publish", "samples/usersync/plugins/CSharpProcess", "-c", "Release", "-nologo", "-v:quiet", "-o", output, .. options]);
+
+    // A native build starts its own executable, not `dotnet X.dll`.
+    private static void SetEntry(string folder, string executable)
+    {
+        var manifest = Path.Combine(folder, "plugin.yaml");
+        var lines = File.ReadAllLines(manifest);
+        var entry = Array.FindIndex(lines, line => line.StartsWith("entry:", StringComparison.Ordinal));
+        if (entry < 0 || entry + 1 >= lines.Length || !lines[entry + 1].TrimStart().StartsWith("default:", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{manifest}: expected 'entry:' followed by '  default: …'");
+        }
+
+        lines[entry + 1] = "  default: " + executable;
+        File.WriteAllLines(manifest, lines);
+    }
+
+    private static void SetRuntimeOption(string folder, string name, bool value)
+    {
+        var path = Directory.GetFiles(folder, "*.runtimeconfig.json").Single();
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var options = config["runtimeOptions"]!.AsObject();
+        if (options["configProperties"] is not System.Text.Json.Nodes.JsonObject properties)
+        {
+            properties = [];
+            options["configProperties"] = properties;
+        }
+
+        properties[name] = value;
+        File.WriteAllText(path, config.ToJsonString());
     }
 
     private static void Add(List<double> samples, double sample, bool warmUp)

@@ -23,7 +23,7 @@ switch (scenario)
     case PeerComparison.ChildMode:
         return await PeerComparison.ChildAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
     case "rpc":
-        await RpcScenario.RunAsync(work, Path.GetFullPath(Path.Combine(work, "..", "..")), Option("calls", 20000), Option("starts", 5));
+        await RpcScenario.RunAsync(work, Path.GetFullPath(Path.Combine(work, "..", "..")), Option("calls", 20000), Option("starts", 5), Text("aot-plugin"));
         return 0;
     case "sync":
         await SyncScenario.RunAsync(work, Option("packages", 500));

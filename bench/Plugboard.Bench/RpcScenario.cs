@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Plugboard.Bench.Protos;
@@ -28,8 +29,15 @@ internal static class RpcScenario
 {
     private const string Name = "rpc";
 
-    public static async Task RunAsync(string workDirectory, string repository, int calls, int starts)
+    public static async Task RunAsync(string workDirectory, string repository, int calls, int starts, string? aotPlugin)
     {
+        if (calls <= 0)
+        {
+            // --calls 0: the start-up figures only.
+            await ProcessStart.RunAsync(Path.Combine(workDirectory, "rpc"), repository, rounds: starts, aotPlugin);
+            return;
+        }
+
         var root = Path.Combine(workDirectory, "rpc");
         Directory.CreateDirectory(root);
         var payload = new StringValue { Value = new string('x', 64) };
@@ -39,9 +47,10 @@ internal static class RpcScenario
         await using var floor = await RawEcho.StartAsync(Path.Combine(root, "floor.sock"));
         var socket = Path.Combine(root, "echo.sock");
         File.Delete(socket);
-        await using var udsServer = await PluginServer.StartAsync(RpcEndpoint.Unix(socket), b => b.AddGrpcService<EchoService>(), null, null, CancellationToken.None);
+        // The echo service registered as the C# sample registers its service: one instance for every call.
+        await using var udsServer = await PluginServer.StartAsync(RpcEndpoint.Unix(socket), AsTheSample, null, null, CancellationToken.None);
         var port = FreePort();
-        await using var tcpServer = await PluginServer.StartAsync(RpcEndpoint.Tcp(new IPEndPoint(IPAddress.Loopback, port)), b => b.AddGrpcService<EchoService>(), null, null, CancellationToken.None);
+        await using var tcpServer = await PluginServer.StartAsync(RpcEndpoint.Tcp(new IPEndPoint(IPAddress.Loopback, port)), AsTheSample, null, null, CancellationToken.None);
         await using var udsPlugin = await ConnectAsync("unix://" + socket);
         await using var tcpPlugin = await ConnectAsync($"http://127.0.0.1:{port}");
         var uds = new Echo.EchoClient(udsPlugin.CallInvoker);
@@ -49,9 +58,25 @@ internal static class RpcScenario
         using var bareChannel = Plugboard.Hosting.Rpc.Channels.PluginChannel.ForAddress("unix://" + socket, new Plugboard.Hosting.Rpc.Channels.PluginChannelSettings());
         var bare = new Echo.EchoClient(bareChannel.Invoker);
         var tcp = new Echo.EchoClient(tcpPlugin.CallInvoker);
+        // The server with Grpc.AspNetCore's default activation instead: a service instance created per call.
+        var perCallSocket = Path.Combine(root, "echo-per-call.sock");
+        File.Delete(perCallSocket);
+        await using var perCallServer = await PluginServer.StartAsync(RpcEndpoint.Unix(perCallSocket), b => b.AddGrpcService<EchoService>(), null, null, CancellationToken.None);
+        await using var perCallPlugin = await ConnectAsync("unix://" + perCallSocket);
+        var perCall = new Echo.EchoClient(perCallPlugin.CallInvoker);
         var bytes = payload.ToByteArray();
 
-        List<double> floorSamples = [], udsSamples = [], tcpSamples = [], bareSamples = [];
+        // What bounds a call costs on the bare channel: a gRPC deadline (a timer in the client, grpc-timeout on the wire, a
+        // timer in the server), or the caller's token cancelled after the same time (a timer in the client only).
+        var timeout = new RpcPluginOptions().CallTimeout;
+        Task<StringValue> WithDeadline() => bare.EchoAsync(payload, deadline: DateTime.UtcNow + timeout).ResponseAsync;
+        async Task<StringValue> WithToken()
+        {
+            using var bound = new CancellationTokenSource(timeout);
+            return await bare.EchoAsync(payload, cancellationToken: bound.Token);
+        }
+
+        List<double> floorSamples = [], udsSamples = [], tcpSamples = [], bareSamples = [], deadlineSamples = [], tokenSamples = [], perCallSamples = [];
         const int rounds = 5;
         for (var round = 0; round < rounds; round++)
         {
@@ -59,6 +84,9 @@ internal static class RpcScenario
             udsSamples.AddRange(await LatencyAsync(() => uds.EchoAsync(payload).ResponseAsync, calls / rounds));
             tcpSamples.AddRange(await LatencyAsync(() => tcp.EchoAsync(payload).ResponseAsync, calls / rounds));
             bareSamples.AddRange(await LatencyAsync(() => bare.EchoAsync(payload).ResponseAsync, calls / rounds));
+            deadlineSamples.AddRange(await LatencyAsync(WithDeadline, calls / rounds));
+            tokenSamples.AddRange(await LatencyAsync(WithToken, calls / rounds));
+            perCallSamples.AddRange(await LatencyAsync(() => perCall.EchoAsync(payload).ResponseAsync, calls / rounds));
         }
 
         var floorP50 = Figure.Percentile(floorSamples, 50);
@@ -69,6 +97,9 @@ internal static class RpcScenario
         Figure.Print(Name, "rpc_uds_p99_us", Figure.Percentile(udsSamples, 99), "us");
         Figure.Print(Name, "rpc_tcp_p50_us", Figure.Percentile(tcpSamples, 50), "us");
         Figure.Print(Name, "rpc_uds_bare_channel_p50_us", Figure.Percentile(bareSamples, 50), "us");
+        Figure.Print(Name, "rpc_uds_bare_deadline_p50_us", Figure.Percentile(deadlineSamples, 50), "us");
+        Figure.Print(Name, "rpc_uds_bare_token_timeout_p50_us", Figure.Percentile(tokenSamples, 50), "us");
+        Figure.Print(Name, "rpc_uds_per_call_service_p50_us", Figure.Percentile(perCallSamples, 50), "us");
         Figure.Print(Name, "rpc_overhead_ratio", udsP50 / floorP50, "ratio");
         Figure.Print(Name, "rpc_calls_per_s_c16", await ThroughputAsync(uds, payload, 16, calls * 2), "calls/s");
 
@@ -89,8 +120,14 @@ internal static class RpcScenario
 
         if (starts > 0)
         {
-            await ProcessStart.RunAsync(root, repository, rounds: starts);
+            await ProcessStart.RunAsync(root, repository, rounds: starts, aotPlugin);
         }
+    }
+
+    private static void AsTheSample(PluginServerBuilder plugin)
+    {
+        plugin.Services.AddSingleton<EchoService>();
+        plugin.AddGrpcService<EchoService>();
     }
 
     // What a host holds for an endpoint plugin: calls go through its interceptors (plugin id, logging and metrics,

@@ -1,4 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
@@ -15,6 +18,11 @@ namespace Plugboard.PluginSdk;
 /// </summary>
 public sealed class PluginServerBuilder
 {
+    // What Grpc.AspNetCore's MapGrpcService reads of a service type (its constructors and its methods): annotated, a
+    // trimmed or Native AOT plugin keeps them.
+    private const DynamicallyAccessedMemberTypes GrpcServiceMembers =
+        DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods;
+
     private readonly List<(string Name, Action<IEndpointRouteBuilder> Map)> _services = [];
     private readonly List<Action<GrpcServiceOptions>> _grpc = [];
 
@@ -34,7 +42,7 @@ public sealed class PluginServerBuilder
     /// Registers the plugin class as a singleton, also as <see cref="IPlugin"/>: Init, Verify and Shutdown of
     /// <c>plugboard.v1.Plugin</c> go to it. Its contract services can take it in their constructors.
     /// </summary>
-    public PluginServerBuilder AddPlugin<TPlugin>()
+    public PluginServerBuilder AddPlugin<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TPlugin>()
         where TPlugin : class, IPlugin
     {
         Services.TryAddSingleton<TPlugin>();
@@ -47,11 +55,37 @@ public sealed class PluginServerBuilder
     /// from the contract's proto (e.g. <c>DataSource.DataSourceBase</c>), and is created per call from <see cref="Services"/>
     /// as Grpc.AspNetCore does. Its health status is SERVING once the server listens.
     /// </summary>
-    public PluginServerBuilder AddGrpcService<TService>()
+    public PluginServerBuilder AddGrpcService<[DynamicallyAccessedMembers(GrpcServiceMembers)] TService>()
         where TService : class
     {
         var name = ServiceNameOf(typeof(TService));
         _services.Add((name, endpoints => endpoints.MapGrpcService<TService>()));
+        return this;
+    }
+
+    /// <summary>
+    /// Binds the configuration Init receives with a source-generated serializer (<typeparamref name="TConfig"/>'s
+    /// <see cref="JsonTypeInfo{T}"/> from the plugin's <c>JsonSerializerContext</c>): the plugin's
+    /// <see cref="PluginContext.TypedConfiguration"/> is set, so <see cref="PluginContext.GetConfiguration{T}"/> and
+    /// <see cref="PluginBase{TConfig}"/> need no reflection — what a plugin published with Native AOT needs. Give the
+    /// context <c>[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]</c> to read the camelCase names the schema uses.
+    /// </summary>
+    public PluginServerBuilder AddConfiguration<TConfig>(JsonTypeInfo<TConfig> typeInfo)
+        where TConfig : class
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        Services.AddSingleton(new Lifecycle.ConfigurationBinding(configuration =>
+        {
+            try
+            {
+                return configuration.Deserialize(typeInfo);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidOperationException(
+                    $"the configuration does not fit {typeof(TConfig).Name}: {ex.Message} Fix the configuration, or the plugin's schema and config class so they agree.", ex);
+            }
+        }));
         return this;
     }
 

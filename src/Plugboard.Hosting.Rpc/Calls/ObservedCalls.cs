@@ -10,19 +10,19 @@ internal static class ObservedCalls
 {
     /// <summary>Wraps a unary call.</summary>
     public static AsyncUnaryCall<TResponse> Unary<TResponse>(AsyncUnaryCall<TResponse> call, CallObserver observer) =>
-        new(Response(call.ResponseAsync, observer), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+        new(Response(call.ResponseAsync, observer), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, Release(call, observer));
 
     /// <summary>Wraps a server streaming call.</summary>
     public static AsyncServerStreamingCall<TResponse> ServerStreaming<TResponse>(AsyncServerStreamingCall<TResponse> call, CallObserver observer) =>
-        new(new ObservedReader<TResponse>(call.ResponseStream, observer), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+        new(new ObservedReader<TResponse>(call.ResponseStream, observer), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, Release(call, observer));
 
     /// <summary>Wraps a client streaming call.</summary>
     public static AsyncClientStreamingCall<TRequest, TResponse> ClientStreaming<TRequest, TResponse>(AsyncClientStreamingCall<TRequest, TResponse> call, CallObserver observer) =>
-        new(call.RequestStream, Response(call.ResponseAsync, observer), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+        new(call.RequestStream, Response(call.ResponseAsync, observer), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, Release(call, observer));
 
     /// <summary>Wraps a duplex streaming call.</summary>
     public static AsyncDuplexStreamingCall<TRequest, TResponse> DuplexStreaming<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call, CallObserver observer) =>
-        new(call.RequestStream, new ObservedReader<TResponse>(call.ResponseStream, observer), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+        new(call.RequestStream, new ObservedReader<TResponse>(call.ResponseStream, observer), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, Release(call, observer));
 
     /// <summary>Runs a blocking unary call.</summary>
     public static TResponse Blocking<TResponse>(Func<TResponse> call, CallObserver observer)
@@ -38,6 +38,13 @@ internal static class ObservedCalls
             throw observer.Failed(ex);
         }
     }
+
+    // Disposing a call (a stream left unread included) releases what the observer holds for it.
+    private static Action Release(IDisposable call, CallObserver observer) => () =>
+    {
+        call.Dispose();
+        observer.Released();
+    };
 
     private static async Task<TResponse> Response<TResponse>(Task<TResponse> response, CallObserver observer)
     {
@@ -82,6 +89,11 @@ internal abstract class CallObserver
 {
     /// <summary>The call ended with <paramref name="status"/> (OK, or the status of a failure).</summary>
     public virtual void Ended(Status status)
+    {
+    }
+
+    /// <summary>The caller disposed the call, ended or not: release what is held for it.</summary>
+    public virtual void Released()
     {
     }
 

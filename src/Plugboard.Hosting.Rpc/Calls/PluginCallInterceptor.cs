@@ -10,7 +10,9 @@ namespace Plugboard.Hosting.Rpc.Calls;
 /// The host's rules for every call to a plugin, in one interceptor (one wrapper per call: the figures of
 /// docs/benchmarks.md showed a chain of three costing a fifth of a call):
 /// <list type="bullet">
-/// <item>a call without a deadline gets <see cref="RpcPluginOptions.CallTimeout"/> (streams included);</item>
+/// <item>a call without a deadline is bounded by <see cref="RpcPluginOptions.CallTimeout"/> (streams included): a token
+/// cancelled after that time, which ends the call with DeadlineExceeded as a deadline would — cheaper than a gRPC deadline,
+/// which arms a timer in the client and another in the plugin per call (docs/benchmarks.md);</item>
 /// <item>while the plugin is not serving (restarting, not serving, stopped) a call fails at once with Unavailable naming the
 /// plugin, its state and why, instead of hanging; a call cut off because the plugin went away (its channel closed, its
 /// process killed) ends Unavailable the same way;</item>
@@ -91,7 +93,7 @@ internal sealed class PluginCallInterceptor(RpcPluginConnection connection, ILog
         var changed = false;
         if (options.Deadline is null)
         {
-            options = options.WithDeadline(DateTime.UtcNow + _connection.Options.CallTimeout);
+            options = options.WithCancellationToken(observer.Bound(_connection.Options.CallTimeout));
             changed = true;
         }
 
@@ -109,16 +111,43 @@ internal sealed class PluginCallInterceptor(RpcPluginConnection connection, ILog
         return observer;
     }
 
+    // The call's timeout lives as long as the call, not as an owner: it is disposed when the call ends (Ended) or the caller
+    // disposes it (Released), whichever comes first.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "Disposed with the call it bounds.")]
     private sealed class Observer(PluginCallInterceptor owner, string method, long started, CancellationToken callerToken) : CallObserver
     {
         private int _ended;
+        private CancellationTokenSource? _timeout;
+        private CancellationTokenRegistration _caller;
+
+        /// <summary>The token the call runs under instead of a deadline: cancelled by the caller's token or after <paramref name="timeout"/>.</summary>
+        public CancellationToken Bound(TimeSpan timeout)
+        {
+            _timeout = new CancellationTokenSource(timeout, owner._time);
+            if (callerToken.CanBeCanceled)
+            {
+                _caller = callerToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _timeout);
+            }
+
+            return _timeout.Token;
+        }
 
         public override Exception Failed(RpcException exception)
         {
             ArgumentNullException.ThrowIfNull(exception);
-            var thrown = CutOff(exception) ? owner._connection.Unavailable(exception) : exception;
+            var thrown = TimedOut(exception)
+                ? new RpcException(new Status(StatusCode.DeadlineExceeded,
+                    $"Deadline Exceeded: plugin {owner._connection.PluginId} did not finish {method} within its call timeout of {owner._connection.Options.CallTimeout} " +
+                    "(CallTimeout; give the call a deadline or the plugin a longer timeout if it needs more)"))
+                : CutOff(exception) ? owner._connection.Unavailable(exception) : exception;
             Ended(thrown.Status);
             return thrown;
+        }
+
+        public override void Released()
+        {
+            _caller.Dispose();
+            _timeout?.Dispose();
         }
 
         public override void Ended(Status status)
@@ -127,6 +156,8 @@ internal sealed class PluginCallInterceptor(RpcPluginConnection connection, ILog
             {
                 return;
             }
+
+            Released();
 
             var elapsed = owner._time.GetElapsedTime(started);
             if (Duration.Enabled)
@@ -144,6 +175,10 @@ internal sealed class PluginCallInterceptor(RpcPluginConnection connection, ILog
                     owner._connection.PluginId, method, status.StatusCode, elapsed.TotalMilliseconds, status.StatusCode == StatusCode.OK ? string.Empty : " (" + status.Detail + ")");
             }
         }
+
+        // Cancelled by the call's timeout, not by the caller: the host's deadline passed.
+        private bool TimedOut(RpcException exception) =>
+            exception.StatusCode == StatusCode.Cancelled && _timeout is { IsCancellationRequested: true } && !callerToken.IsCancellationRequested;
 
         // Cancelled without the caller asking: the channel was closed under the call. Unavailable or Internal raised by the
         // client itself (it carries the transport error; a status the plugin sent does not): the connection broke.

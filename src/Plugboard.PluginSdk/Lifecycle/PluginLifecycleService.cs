@@ -13,6 +13,7 @@ namespace Plugboard.PluginSdk.Lifecycle;
 internal sealed class PluginLifecycleService(IServiceProvider services, ILoggerFactory loggers, PluginStopping stopping) : Plugin.PluginBase
 {
     private readonly IPlugin? plugin = services.GetService<IPlugin>();
+    private readonly ConfigurationBinding? binding = services.GetService<ConfigurationBinding>();
     private int _disposed;
 
     public override async Task<InitResponse> Init(InitRequest request, ServerCallContext context)
@@ -24,16 +25,18 @@ internal sealed class PluginLifecycleService(IServiceProvider services, ILoggerF
             return new InitResponse();
         }
 
-        var pluginContext = new PluginContext
-        {
-            PluginId = request.PluginId,
-            Version = request.Version,
-            Logger = loggers.CreateLogger(string.IsNullOrEmpty(request.PluginId) ? "plugin" : request.PluginId),
-            Configuration = StructJson.ToJsonObject(request.Configuration),
-            Stopping = stopping.Token,
-        };
         try
         {
+            var configuration = StructJson.ToJsonObject(request.Configuration);
+            var pluginContext = new PluginContext
+            {
+                PluginId = request.PluginId,
+                Version = request.Version,
+                Logger = loggers.CreateLogger(string.IsNullOrEmpty(request.PluginId) ? "plugin" : request.PluginId),
+                Configuration = configuration,
+                TypedConfiguration = binding?.Bind(configuration),
+                Stopping = stopping.Token,
+            };
             var metadata = await plugin.InitAsync(pluginContext, context.CancellationToken).ConfigureAwait(false);
             return new InitResponse { Metadata = StructJson.ToStruct(metadata) };
         }
@@ -77,6 +80,9 @@ internal sealed class PluginLifecycleService(IServiceProvider services, ILoggerF
         }
     }
 }
+
+/// <summary>Binds Init's configuration to the plugin's config class without reflection (<see cref="PluginServerBuilder.AddConfiguration{TConfig}"/>).</summary>
+internal sealed record ConfigurationBinding(Func<System.Text.Json.Nodes.JsonObject, object?> Bind);
 
 /// <summary>Cancelled when the plugin process is asked to stop (stdin closed, SIGTERM, or the caller's token).</summary>
 internal sealed record PluginStopping(CancellationToken Token);

@@ -8,6 +8,10 @@ namespace Plugboard.PluginSdk.Logging;
 /// (<c>{"@level":"info","@message":"…","@module":"…","@timestamp":"…"}</c>), which the host logs at that level.
 /// stdout stays free for the handshake line.
 /// </summary>
+/// <remarks>
+/// Written with <see cref="Utf8JsonWriter"/>, not the serializer: no reflection (a Native AOT plugin logs the same) and no
+/// serializer to start before the first line.
+/// </remarks>
 internal sealed class StderrJsonLoggerProvider : ILoggerProvider
 {
     private static readonly Lock Gate = new();
@@ -37,16 +41,21 @@ internal sealed class StderrJsonLoggerProvider : ILoggerProvider
                 message += " " + exception;
             }
 
-            var line = JsonSerializer.Serialize(new Dictionary<string, string>
+            var line = new System.Buffers.ArrayBufferWriter<byte>(256);
+            using (var json = new Utf8JsonWriter(line))
             {
-                ["@level"] = Level(logLevel),
-                ["@message"] = message,
-                ["@module"] = category,
-                ["@timestamp"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            });
+                json.WriteStartObject();
+                json.WriteString("@level", Level(logLevel));
+                json.WriteString("@message", message);
+                json.WriteString("@module", category);
+                json.WriteString("@timestamp", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                json.WriteEndObject();
+            }
+
+            var text = System.Text.Encoding.UTF8.GetString(line.WrittenSpan);
             lock (Gate)
             {
-                Console.Error.WriteLine(line);
+                Console.Error.WriteLine(text);
             }
         }
 
