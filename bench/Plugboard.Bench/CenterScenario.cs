@@ -19,7 +19,7 @@ namespace Plugboard.Bench;
 internal static class CenterScenario
 {
     private const string Name = "center";
-    private const string Token = "pbt_bench-admin-token-0123456789";
+    internal const string Token = "pbt_bench-admin-token-0123456789";
 
     public static async Task RunAsync(string workDirectory, int plugins, int versionsPerPlugin, int seconds, int connections, int installs)
     {
@@ -82,7 +82,7 @@ internal static class CenterScenario
         }
     }
 
-    private static Process StartCenter(string dll, string data, string url)
+    internal static Process StartCenter(string dll, string data, string url)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -106,7 +106,7 @@ internal static class CenterScenario
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process center)
+    internal static async Task WaitReadyAsync(HttpClient http, Process center)
     {
         var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (true)
@@ -189,7 +189,7 @@ internal static class CenterScenario
         return new Load(all.Count / clock.Elapsed.TotalSeconds, Figure.Percentile(all, 50), Figure.Percentile(all, 99));
     }
 
-    private static async Task<string> UploadAsync(HttpClient http, string folder, string packages)
+    internal static async Task<string> UploadAsync(HttpClient http, string folder, string packages)
     {
         var package = Path.Combine(packages, Path.GetFileName(folder) + ".pbpkg");
         File.Delete(package);
@@ -245,7 +245,7 @@ internal static class CenterScenario
         return Figure.Percentile(times, 50);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

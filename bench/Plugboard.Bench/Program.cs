@@ -31,10 +31,13 @@ switch (scenario)
     case "center":
         await CenterScenario.RunAsync(work, Option("plugins", 2000), Option("versions", 5), Option("seconds", 10), Option("connections", 32), Option("installs", 3));
         return 0;
+    case "managed":
+        await ManagedScenario.RunAsync(work, [1, 10, 50], Option("watchers", 500));
+        return 0;
     case "load":
         await LoadScenario.RunAsync(work, Option("plugins", 100), Option("cycles", 1000), Option("peer-rounds", 7), Text("r2r-harness"));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}'; scenarios: load, sync, rpc, center");
+        Console.Error.WriteLine($"unknown scenario '{scenario}'; scenarios: load, sync, rpc, center, managed");
         return 2;
 }

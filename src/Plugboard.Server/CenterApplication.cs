@@ -11,6 +11,7 @@ using Plugboard.Server.Api;
 using Plugboard.Server.Catalog;
 using Plugboard.Server.Configuration;
 using Plugboard.Server.Events;
+using Plugboard.Server.Hosts;
 using Plugboard.Server.Installations;
 using Plugboard.Server.Realization;
 using Plugboard.Server.Secrets;
@@ -95,6 +96,10 @@ public static class CenterApplication
         services.AddSingleton<LocalRealizer>();
         services.AddSingleton<IInstallationRealizer>(sp => sp.GetRequiredService<LocalRealizer>());
         services.AddSingleton<InstallationController>();
+        services.AddSingleton<DesiredState>();
+        services.AddSingleton<HostRegistry>();
+        services.AddSingleton<HostSummary>();
+        services.AddHostedService(sp => sp.GetRequiredService<HostSummary>());
         services.AddSingleton<InstallationsApi.Context>();
         services.AddSingleton<CenterStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<CenterStartup>());
@@ -105,7 +110,9 @@ public static class CenterApplication
         services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
-            .AddPolicy(Roles.Viewer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Viewer));
+            .AddPolicy(Roles.Viewer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Viewer))
+            .AddPolicy(Roles.Host, p => p.RequireAuthenticatedUser().RequireRole(Roles.Host).RequireClaim(HostCaller.ScopeClaim))
+            .AddPolicy(Roles.HostOrAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Host, Roles.Admin));
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
@@ -157,6 +164,7 @@ public static class CenterApplication
         api.MapEventsApi();
         api.MapSessionApi();
         api.MapUpgradeOptionsApi();
+        api.MapHostsApi();
         app.MapAdminUi();
     }
 

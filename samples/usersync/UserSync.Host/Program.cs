@@ -10,6 +10,9 @@ using UserSync.Host;
 
 // The UserSync host: imports users and departments from every data-source plugin it finds.
 //   dotnet UserSync.Host.dll [--Plugboard:PluginsDirectory DIR] [--data DIR] [--config FILE]
+// Managed mode: the plugins are the installations a plugin center assigns to a scope; the host keeps running and
+// serves GET /sync (one import, JSON summary) on --listen (default http://127.0.0.1:0, printed at start).
+//   dotnet UserSync.Host.dll --center URL --scope SCOPE (--token TOKEN | --token-file FILE) [--name NAME] [--state DIR] [--listen URL]
 // Settings come from appsettings.json, environment variables (Plugboard__...) and the command line.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -24,6 +27,22 @@ if (builder.Configuration["config"] is { } settingsFile)
 }
 
 var dataDirectory = Path.GetFullPath(builder.Configuration["data"] ?? "data");
+var managed = builder.Configuration["center"] is { Length: > 0 } centerUrl;
+if (managed)
+{
+    // --center, --scope, --token, --token-file, --name and --state are short for Plugboard:Center:*.
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Plugboard:Center:Url"] = builder.Configuration["center"],
+        ["Plugboard:Center:Scope"] = builder.Configuration["scope"] ?? builder.Configuration["Plugboard:Center:Scope"],
+        ["Plugboard:Center:Token"] = builder.Configuration["token"] ?? builder.Configuration["Plugboard:Center:Token"],
+        ["Plugboard:Center:TokenFile"] = builder.Configuration["token-file"] ?? builder.Configuration["Plugboard:Center:TokenFile"],
+        ["Plugboard:Center:Name"] = builder.Configuration["name"] ?? builder.Configuration["Plugboard:Center:Name"],
+        ["Plugboard:Center:StateDirectory"] = builder.Configuration["state"] ?? builder.Configuration["Plugboard:Center:StateDirectory"],
+        ["Plugboard:Center:Runtimes:0"] = "assembly",
+        ["Plugboard:Center:Runtimes:1"] = "process",
+    });
+}
 
 // The demo's HTTP directory, as an HR system's API would be; custom-http reads it.
 var apiToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
@@ -48,7 +67,12 @@ var plugboard = builder.Services
 
 // With a Plugboard:Sources section, plugins come from the sources (git, http, fs, …) through the local cache.
 var sources = builder.Configuration.GetSection("Plugboard:Sources");
-if (sources.Exists())
+if (managed)
+{
+    // Managed: the center's installations for the scope, fetched by digest into the host's own cache.
+    plugboard.UseCenter(builder.Configuration.GetSection("Plugboard:Center"));
+}
+else if (sources.Exists())
 {
     plugboard.AddSources(sources);
 }
@@ -58,6 +82,14 @@ builder.Services.AddSingleton<UserSyncJob>();
 
 using var host = builder.Build();
 await host.StartAsync();
+if (managed)
+{
+    await using var api = await SyncApi.StartAsync(host.Services, builder.Configuration["listen"] ?? "http://127.0.0.1:0", CancellationToken.None);
+    Console.WriteLine($"managed by {builder.Configuration["center"]} (scope {builder.Configuration["Plugboard:Center:Scope"]}); GET {api.Address}sync runs an import");
+    await host.WaitForShutdownAsync();
+    return 0;
+}
+
 if (host.Services.GetService<RemotePluginsReadiness>() is { } remote)
 {
     // This sample runs one job and exits, so it waits for the sync on start (a long-running host would not).

@@ -15,10 +15,10 @@ public sealed class AccessTokens(IDbContextFactory<CenterDbContext> store, TimeP
     public const string Prefix = "pbt_";
 
     /// <summary>A token as the API shows it (never the token itself after creation).</summary>
-    public sealed record TokenInfo(string Id, string Name, string Role, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt);
+    public sealed record TokenInfo(string Id, string Name, string Role, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? Scope = null);
 
     /// <summary>Creates a token; the returned secret is shown once and not kept.</summary>
-    public async Task<(TokenInfo Info, string Token)> CreateAsync(string name, string role, string createdBy, string? token, CancellationToken cancellationToken)
+    public async Task<(TokenInfo Info, string Token)> CreateAsync(string name, string role, string createdBy, string? token, CancellationToken cancellationToken, string? scope = null)
     {
         token ??= Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var row = new TokenRow
@@ -29,6 +29,7 @@ public sealed class AccessTokens(IDbContextFactory<CenterDbContext> store, TimeP
             Hash = Hash(token),
             CreatedAt = time.GetUtcNow(),
             CreatedBy = createdBy,
+            Scope = scope,
         };
         await using var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         db.Tokens.Add(row);
@@ -86,7 +87,7 @@ public sealed class AccessTokens(IDbContextFactory<CenterDbContext> store, TimeP
     /// <summary>Hex SHA-256 of a token.</summary>
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private static TokenInfo ToInfo(TokenRow row) => new(row.Id, row.Name, row.Role, row.CreatedAt, row.CreatedBy, row.RevokedAt);
+    private static TokenInfo ToInfo(TokenRow row) => new(row.Id, row.Name, row.Role, row.CreatedAt, row.CreatedBy, row.RevokedAt, row.Scope);
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

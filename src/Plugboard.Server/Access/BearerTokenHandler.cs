@@ -42,9 +42,13 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("the token is unknown or revoked");
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, info.Name), new Claim(ClaimTypes.Role, info.Role), new Claim("token_id", info.Id)],
-            SchemeName);
+        List<Claim> claims = [new Claim(ClaimTypes.Name, info.Name), new Claim(ClaimTypes.Role, info.Role), new Claim("token_id", info.Id)];
+        if (info.Scope is not null)
+        {
+            claims.Add(new Claim(Hosts.HostCaller.ScopeClaim, info.Scope));
+        }
+
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -65,7 +69,11 @@ public sealed class BearerTokenHandler(
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await Results.Problem(
             title: "Forbidden",
-            detail: "This token's role (viewer) may only read; use an admin token for changes.",
+            detail: Context.User.IsInRole(Roles.Host)
+                ? "A host token may only register its host, watch its scope's installations, download packages and report; use an admin or viewer token here."
+                : Context.User.IsInRole(Roles.Viewer)
+                    ? "This token's role (viewer) may only read; use an admin token for changes."
+                    : "Use an admin token here.",
             statusCode: 403).ExecuteAsync(Context).ConfigureAwait(false);
     }
 }

@@ -23,7 +23,7 @@ public static class InstallationsApi
         string Id, string Plugin, string Scope, string UpgradeMode, string? PinnedVersion, string? Version, string Phase, string? Reason,
         JsonObject Config, IReadOnlyDictionary<string, bool> Secrets, JsonObject? Metadata, VerifyDto? Verify,
         long Generation, long ObservedGeneration, int Attempts, DateTimeOffset? NextAttemptAt, string CreatedBy,
-        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string ETag);
+        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string ETag, IReadOnlyList<Hosts.InstallationHostDto>? Hosts = null);
 
     /// <summary>Verify's last answer.</summary>
     public sealed record VerifyDto(bool Ready, string? Reason);
@@ -78,7 +78,7 @@ public static class InstallationsApi
     }
 
     /// <summary>The services every handler here needs.</summary>
-    public sealed class Context(IDbContextFactory<CenterDbContext> store, CatalogService catalog, InstallationConfig configs, EventLog events, InstallationController controller, TimeProvider time)
+    public sealed class Context(IDbContextFactory<CenterDbContext> store, CatalogService catalog, InstallationConfig configs, EventLog events, InstallationController controller, TimeProvider time, Hosts.HostRegistry hosts)
     {
         /// <summary>The store.</summary>
         public IDbContextFactory<CenterDbContext> Store => store;
@@ -110,7 +110,8 @@ public static class InstallationsApi
                 InstallationConfig.Masked(r.ConfigJson, secrets), secrets,
                 r.MetadataJson is null ? null : JsonNode.Parse(r.MetadataJson) as JsonObject,
                 r.VerifyReady is { } ready ? new VerifyDto(ready, r.VerifyReason) : null,
-                r.Generation, r.ObservedGeneration, r.Attempts, r.NextAttemptAt, r.CreatedBy, r.CreatedAt, r.UpdatedAt, SourcesApi.ETagOf(r));
+                r.Generation, r.ObservedGeneration, r.Attempts, r.NextAttemptAt, r.CreatedBy, r.CreatedAt, r.UpdatedAt, SourcesApi.ETagOf(r),
+                r.Scope == hosts.CenterScope ? null : await hosts.DetailAsync(r.Id, ct));
         }
     }
 

@@ -9,7 +9,7 @@ namespace Plugboard.Server.Api;
 public static class TokensApi
 {
     /// <summary>The body of POST /api/v1/tokens.</summary>
-    public sealed record CreateTokenRequest(string? Name, string? Role);
+    public sealed record CreateTokenRequest(string? Name, string? Role, string? Scope = null);
 
     /// <summary>Maps the endpoints.</summary>
     public static RouteGroupBuilder MapTokensApi(this RouteGroupBuilder api)
@@ -26,7 +26,15 @@ public static class TokensApi
 
             if (!Roles.IsKnown(body.Role))
             {
-                errors.Add(new("$.role", $"must be '{Roles.Admin}' or '{Roles.Viewer}'"));
+                errors.Add(new("$.role", $"must be '{Roles.Admin}', '{Roles.Viewer}' or '{Roles.Host}'"));
+            }
+            else if (body.Role == Roles.Host && string.IsNullOrWhiteSpace(body.Scope))
+            {
+                errors.Add(new("$.scope", "required for a host token: the one scope whose installations the host runs"));
+            }
+            else if (body.Role != Roles.Host && body.Scope is not null)
+            {
+                errors.Add(new("$.scope", "only a host token is bound to a scope; omit it for admin and viewer tokens"));
             }
 
             if (errors.Count > 0)
@@ -34,12 +42,12 @@ public static class TokensApi
                 return Problems.Validation(errors);
             }
 
-            var (info, token) = await tokens.CreateAsync(body.Name!, body.Role!, Actor.Of(http.User), null, ct);
+            var (info, token) = await tokens.CreateAsync(body.Name!, body.Role!, Actor.Of(http.User), null, ct, body.Role == Roles.Host ? body.Scope!.Trim() : null);
             await using var db = await store.CreateDbContextAsync(ct);
-            events.Add(db, "token.created", Actor.Of(http.User), $"token {info.Id} for {info.Name} ({info.Role})");
+            events.Add(db, "token.created", Actor.Of(http.User), $"token {info.Id} for {info.Name} ({info.Role}{(info.Scope is null ? "" : $", scope '{info.Scope}'")})");
             await db.SaveChangesAsync(ct);
             events.Saved();
-            return Results.Created($"/api/v1/tokens/{info.Id}", new { info.Id, info.Name, info.Role, info.CreatedAt, Token = token });
+            return Results.Created($"/api/v1/tokens/{info.Id}", new { info.Id, info.Name, info.Role, info.Scope, info.CreatedAt, Token = token });
         });
         group.MapDelete("/{id}", async (string id, AccessTokens tokens, EventLog events, IDbContextFactory<CenterDbContext> store, HttpContext http, CancellationToken ct) =>
         {

@@ -23,6 +23,9 @@ public sealed class CenterOptions
     /// <summary>The controller.</summary>
     public ControllerOptions Controller { get; set; } = new();
 
+    /// <summary>Managed hosts.</summary>
+    public HostsOptions Hosts { get; set; } = new();
+
     /// <summary>
     /// The folder of contract assemblies shared with assembly plugins (plugins do not ship them); default
     /// <c>{data}/contracts</c>.
@@ -88,6 +91,23 @@ public sealed class ControllerOptions
     public TimeSpan LifecycleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
+/// <summary>
+/// How the center treats managed hosts (section <c>Plugboard:Hosts</c>). A scope is managed when it is not the
+/// center's own (<see cref="ControllerOptions.Scope"/>): hosts of that scope realize its installations, the center
+/// only serves them what is desired and sums up what they report.
+/// </summary>
+public sealed class HostsOptions
+{
+    /// <summary>A host silent for longer than this is stale: listed as such and left out of phase summaries. Default 60 s.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest a watch request is held open before it answers 304 Not Modified. Default 30 s.</summary>
+    public TimeSpan MaxWatchWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the center sums up managed installations even without a report (stale hosts). Default 2 s.</summary>
+    public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
 /// <summary>Checks <see cref="CenterOptions"/> at start.</summary>
 public sealed class CenterOptionsValidator : IValidateOptions<CenterOptions>
 {
@@ -113,6 +133,11 @@ public sealed class CenterOptionsValidator : IValidateOptions<CenterOptions>
         if (options.Controller.InitialBackoff <= TimeSpan.Zero || options.Controller.MaxBackoff < options.Controller.InitialBackoff)
         {
             errors.Add("Plugboard:Controller: InitialBackoff must be positive and MaxBackoff at least InitialBackoff.");
+        }
+
+        if (options.Hosts.StaleAfter <= TimeSpan.Zero || options.Hosts.MaxWatchWait < TimeSpan.Zero || options.Hosts.SummaryInterval <= TimeSpan.Zero)
+        {
+            errors.Add("Plugboard:Hosts: StaleAfter and SummaryInterval must be positive and MaxWatchWait not negative.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -33,6 +33,12 @@ public abstract class CenterDbContext(DbContextOptions options) : DbContext(opti
     /// <summary>API tokens.</summary>
     public DbSet<TokenRow> Tokens => Set<TokenRow>();
 
+    /// <summary>Managed hosts.</summary>
+    public DbSet<ManagedHostRow> ManagedHosts => Set<ManagedHostRow>();
+
+    /// <summary>What each managed host reported per installation.</summary>
+    public DbSet<ManagedHostReportRow> ManagedHostReports => Set<ManagedHostReportRow>();
+
     /// <summary>Gives every changed revisioned row a new revision, so a concurrent write based on the old one fails.</summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -97,6 +103,21 @@ public abstract class CenterDbContext(DbContextOptions options) : DbContext(opti
             e.ToTable("tokens");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.Hash).IsUnique();
+        });
+        modelBuilder.Entity<ManagedHostRow>(e =>
+        {
+            e.ToTable("managed_hosts");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.HasIndex(x => x.Scope);
+        });
+        modelBuilder.Entity<ManagedHostReportRow>(e =>
+        {
+            e.ToTable("managed_host_reports");
+            e.HasKey(x => new { x.HostName, x.InstallationId });
+            e.Property(x => x.HostName).HasMaxLength(100);
+            e.Property(x => x.InstallationId).HasMaxLength(40);
+            e.HasIndex(x => x.InstallationId);
         });
     }
 }

@@ -319,4 +319,72 @@ public sealed class TokenRow
 
     /// <summary>When revoked; null while valid.</summary>
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>The scope a <c>host</c> token is bound to; null for the other roles.</summary>
+    public string? Scope { get; set; }
+}
+
+/// <summary>A managed host: a process that realizes the installations of one scope and reports to the center.</summary>
+public sealed class ManagedHostRow
+{
+    /// <summary>The host's name, unique in the center.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>The scope whose installations it runs.</summary>
+    public required string Scope { get; set; }
+
+    /// <summary>The id of the token it registered with (a name stays with the token that took it).</summary>
+    public required string TokenId { get; set; }
+
+    /// <summary>The runtimes it can run, separated by <c>|</c>.</summary>
+    public string Runtimes { get; set; } = "";
+
+    /// <summary>The contracts it declares, separated by <c>|</c>.</summary>
+    public string Contracts { get; set; } = "";
+
+    /// <summary>The Plugboard version it runs.</summary>
+    public string? PlugboardVersion { get; set; }
+
+    /// <summary>When it first registered.</summary>
+    public DateTimeOffset RegisteredAt { get; set; }
+
+    /// <summary>When it last registered, watched or reported.</summary>
+    public DateTimeOffset LastContactAt { get; set; }
+}
+
+/// <summary>What one managed host last reported about one installation of its scope.</summary>
+public sealed class ManagedHostReportRow
+{
+    /// <summary>The host.</summary>
+    public required string HostName { get; set; }
+
+    /// <summary>The installation.</summary>
+    public required string InstallationId { get; set; }
+
+    /// <summary>The host's phase for it (Loading, Active, Failed, …).</summary>
+    public required string Phase { get; set; }
+
+    /// <summary>The version it runs.</summary>
+    public string? Version { get; set; }
+
+    /// <summary>The installation generation it applied.</summary>
+    public long Generation { get; set; }
+
+    /// <summary>Init's metadata (JSON object).</summary>
+    public string? MetadataJson { get; set; }
+
+    /// <summary>Verify's answer.</summary>
+    public bool? VerifyReady { get; set; }
+
+    /// <summary>Verify's reason when not ready.</summary>
+    public string? VerifyReason { get; set; }
+
+    /// <summary>Whether the plugin serves (its runtime's health).</summary>
+    public bool Healthy { get; set; }
+
+    /// <summary>Why it is in this phase.</summary>
+    public string? Reason { get; set; }
+
+    /// <summary>When the host reported it.</summary>
+    public DateTimeOffset ReportedAt { get; set; }
 }

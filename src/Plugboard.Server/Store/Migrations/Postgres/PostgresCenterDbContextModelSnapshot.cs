@@ -155,6 +155,89 @@ namespace Plugboard.Server.Store.Migrations.Postgres
                     b.ToTable("installations", (string)null);
                 });
 
+            modelBuilder.Entity("Plugboard.Server.Store.ManagedHostReportRow", b =>
+                {
+                    b.Property<string>("HostName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("InstallationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Healthy")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MetadataJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("VerifyReady")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("VerifyReason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Version")
+                        .HasColumnType("text");
+
+                    b.HasKey("HostName", "InstallationId");
+
+                    b.HasIndex("InstallationId");
+
+                    b.ToTable("managed_host_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Plugboard.Server.Store.ManagedHostRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Contracts")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("LastContactAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PlugboardVersion")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Runtimes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TokenId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("Scope");
+
+                    b.ToTable("managed_hosts", (string)null);
+                });
+
             modelBuilder.Entity("Plugboard.Server.Store.PluginRow", b =>
                 {
                     b.Property<string>("Id")
@@ -409,6 +492,9 @@ namespace Plugboard.Server.Store.Migrations.Postgres
 
                     b.Property<string>("Role")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Scope")
                         .HasColumnType("text");
 
                     b.HasKey("Id");

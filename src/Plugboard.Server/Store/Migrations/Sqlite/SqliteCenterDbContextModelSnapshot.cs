@@ -148,6 +148,89 @@ namespace Plugboard.Server.Store.Migrations.Sqlite
                     b.ToTable("installations", (string)null);
                 });
 
+            modelBuilder.Entity("Plugboard.Server.Store.ManagedHostReportRow", b =>
+                {
+                    b.Property<string>("HostName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstallationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Healthy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MetadataJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("VerifyReady")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VerifyReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("HostName", "InstallationId");
+
+                    b.HasIndex("InstallationId");
+
+                    b.ToTable("managed_host_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Plugboard.Server.Store.ManagedHostRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Contracts")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastContactAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PlugboardVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Runtimes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("Scope");
+
+                    b.ToTable("managed_hosts", (string)null);
+                });
+
             modelBuilder.Entity("Plugboard.Server.Store.PluginRow", b =>
                 {
                     b.Property<string>("Id")
@@ -396,6 +479,9 @@ namespace Plugboard.Server.Store.Migrations.Sqlite
 
                     b.Property<string>("Role")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
