@@ -33,6 +33,9 @@ public abstract class CenterDbContext(DbContextOptions options) : DbContext(opti
     /// <summary>API tokens.</summary>
     public DbSet<TokenRow> Tokens => Set<TokenRow>();
 
+    /// <summary>Leases on work shared by center replicas.</summary>
+    public DbSet<LeaseRow> Leases => Set<LeaseRow>();
+
     /// <summary>Gives every changed revisioned row a new revision, so a concurrent write based on the old one fails.</summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -97,6 +100,13 @@ public abstract class CenterDbContext(DbContextOptions options) : DbContext(opti
             e.ToTable("tokens");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.Hash).IsUnique();
+        });
+        modelBuilder.Entity<LeaseRow>(e =>
+        {
+            e.ToTable("leases");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Holder).HasMaxLength(200);
         });
     }
 }
