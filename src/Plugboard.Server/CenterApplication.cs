@@ -83,6 +83,9 @@ public static class CenterApplication
         services.AddSingleton<SecretBox>();
         services.AddSingleton<InstallationConfig>();
         services.AddSingleton<EventLog>();
+        services.AddSingleton<Coordination.Leases>();
+        services.AddHostedService<Coordination.LeaseRenewal>();
+        services.AddHostedService<EventNotifications>();
         services.AddSingleton<CenterCache>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<SourcesSync>();
@@ -155,6 +158,7 @@ public static class CenterApplication
         api.MapEventsApi();
         api.MapSessionApi();
         api.MapUpgradeOptionsApi();
+        Kubernetes.KubernetesApi.MapKubernetesApi(api);
         app.MapAdminUi();
     }
 

@@ -22,6 +22,7 @@ public sealed class SourceService(
     CatalogService catalog,
     EventLog events,
     InstallationController controller,
+    Coordination.Leases leases,
     CenterMetrics metrics,
     TimeProvider time,
     ILogger<SourceService> logger) : IDisposable
@@ -54,13 +55,54 @@ public sealed class SourceService(
         return SourcesSync.Check(cache.Directory, [.. others.Select(ToOptions), ToOptions(candidate)]);
     }
 
-    /// <summary>Syncs one source now and records the run; returns the run's id.</summary>
+    /// <summary>
+    /// Syncs one source now and records the run; returns the run's id. With several replicas on one store, a source is
+    /// synced by one replica at a time (the lease <c>sync:NAME</c>): a replica asked while another syncs it waits for
+    /// that run and answers with it instead of running again.
+    /// </summary>
     public async Task<long> SyncAsync(string name, string actor, CancellationToken cancellationToken)
     {
         await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await SyncLockedAsync(name, actor, cancellationToken).ConfigureAwait(false);
+            if (!leases.Enabled)
+            {
+                return await SyncLockedAsync(name, actor, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Runs finished before this request: one finishing after it (another replica's) answers it.
+            long finishedBefore;
+            await using (var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                finishedBefore = await db.SyncRuns.AsNoTracking().Where(r => r.Source == name && r.Status != "Running")
+                    .MaxAsync(r => (long?)r.Id, cancellationToken).ConfigureAwait(false) ?? 0;
+            }
+
+            var lease = Coordination.Leases.OfSync(name);
+            while (!await leases.TryAcquireAsync(lease, cancellationToken).ConfigureAwait(false))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await using (var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var joined = await db.SyncRuns.AsNoTracking().Where(r => r.Source == name && r.Id > finishedBefore && r.Status != "Running")
+                        .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                    if (joined is { } run)
+                    {
+                        logger.LogInformation("Source {Source} was synced by another replica meanwhile (run {RunId}); not running it again", name, run);
+                        return run;
+                    }
+                }
+
+                return await SyncLockedAsync(name, actor, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await leases.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
