@@ -113,6 +113,7 @@ internal static class PlugboardCli
         root.Add(ChangeCommands.Configure(context));
         root.Add(ChangeCommands.Uninstall(context));
         root.Add(StatusCommand.Create(context));
+        root.Add(KubernetesCommand.Create(context));
         root.Add(SourcesCommand.Create(context));
         root.Add(TokensCommand.Create(context));
 

@@ -84,6 +84,9 @@ public static class CenterApplication
         services.AddSingleton<SecretBox>();
         services.AddSingleton<InstallationConfig>();
         services.AddSingleton<EventLog>();
+        services.AddSingleton<Coordination.Leases>();
+        services.AddHostedService<Coordination.LeaseRenewal>();
+        services.AddHostedService<EventNotifications>();
         services.AddSingleton<CenterCache>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<SourcesSync>();
@@ -165,6 +168,7 @@ public static class CenterApplication
         api.MapSessionApi();
         api.MapUpgradeOptionsApi();
         api.MapHostsApi();
+        Kubernetes.KubernetesApi.MapKubernetesApi(api);
         app.MapAdminUi();
     }
 

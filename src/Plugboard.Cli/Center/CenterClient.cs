@@ -86,6 +86,33 @@ internal sealed class CenterClient : IDisposable
         }
     }
 
+    /// <summary>GETs a text resource (the rendered Kubernetes manifests) and returns it as it is.</summary>
+    public async Task<string> GetTextAsync(string path, string mediaType, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Relative(path));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
+        var what = $"GET /{request.RequestUri}";
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw CenterException.Unreachable(Connection, ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw CenterException.Unreachable(Connection, new TimeoutException($"no answer to {what} within {_http.Timeout.TotalMinutes:0} minutes.", ex));
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? body : throw CenterException.FromResponse(response.StatusCode, response.ReasonPhrase, body, what, Connection);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     /// <summary>A path segment or query value, escaped (ids and names come from the user).</summary>

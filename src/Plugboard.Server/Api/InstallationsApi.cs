@@ -12,18 +12,18 @@ namespace Plugboard.Server.Api;
 /// <summary><c>/api/v1/installations</c>: install, read (with ETag), change (If-Match), uninstall, the form.</summary>
 public static class InstallationsApi
 {
-    /// <summary>The body of POST: <c>plugin</c>, <c>version</c> (manual) or <c>upgradeMode</c>, <c>config</c>, <c>scope</c>.</summary>
-    public sealed record CreateInstallationRequest(string? Plugin, string? Version, string? UpgradeMode, JsonObject? Config, string? Scope);
+    /// <summary>The body of POST: <c>plugin</c>, <c>version</c> (manual) or <c>upgradeMode</c>, <c>config</c>, <c>scope</c>, <c>resources</c> (for a workload: <c>{"limits":{"cpu":"500m","memory":"256Mi"}}</c>).</summary>
+    public sealed record CreateInstallationRequest(string? Plugin, string? Version, string? UpgradeMode, JsonObject? Config, string? Scope, JsonObject? Resources = null);
 
-    /// <summary>The body of PATCH: any of <c>version</c>, <c>upgradeMode</c>, <c>config</c> (secrets not sent are kept).</summary>
-    public sealed record PatchInstallationRequest(string? Version, string? UpgradeMode, JsonObject? Config);
+    /// <summary>The body of PATCH: any of <c>version</c>, <c>upgradeMode</c>, <c>config</c> (secrets not sent are kept), <c>resources</c> (an empty object clears them).</summary>
+    public sealed record PatchInstallationRequest(string? Version, string? UpgradeMode, JsonObject? Config, JsonObject? Resources = null);
 
     /// <summary>An installation as the API shows it; secrets only as set / not set.</summary>
     public sealed record InstallationDto(
         string Id, string Plugin, string Scope, string UpgradeMode, string? PinnedVersion, string? Version, string Phase, string? Reason,
         JsonObject Config, IReadOnlyDictionary<string, bool> Secrets, JsonObject? Metadata, VerifyDto? Verify,
         long Generation, long ObservedGeneration, int Attempts, DateTimeOffset? NextAttemptAt, string CreatedBy,
-        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string ETag, IReadOnlyList<Hosts.InstallationHostDto>? Hosts = null);
+        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string ETag, IReadOnlyList<Hosts.InstallationHostDto>? Hosts = null, JsonObject? Resources = null);
 
     /// <summary>Verify's last answer.</summary>
     public sealed record VerifyDto(bool Ready, string? Reason);
@@ -111,7 +111,8 @@ public static class InstallationsApi
                 r.MetadataJson is null ? null : JsonNode.Parse(r.MetadataJson) as JsonObject,
                 r.VerifyReady is { } ready ? new VerifyDto(ready, r.VerifyReason) : null,
                 r.Generation, r.ObservedGeneration, r.Attempts, r.NextAttemptAt, r.CreatedBy, r.CreatedAt, r.UpdatedAt, SourcesApi.ETagOf(r),
-                r.Scope == hosts.CenterScope ? null : await hosts.DetailAsync(r.Id, ct));
+                r.Scope == hosts.CenterScope ? null : await hosts.DetailAsync(r.Id, ct),
+                Kubernetes.InstallationResources.ToJson(r.ResourcesJson));
         }
     }
 
@@ -146,6 +147,7 @@ public static class InstallationsApi
             errors.Add(new("$.version", "not allowed with upgradeMode 'auto'; omit it, or use 'manual'"));
         }
 
+        var resources = Kubernetes.InstallationResources.Normalize(body.Resources, errors);
         var scope = string.IsNullOrWhiteSpace(body.Scope) ? "center" : body.Scope.Trim();
         var versions = await c.Catalog.VersionsAsync(body.Plugin, ct);
         if (versions.Count == 0)
@@ -182,7 +184,7 @@ public static class InstallationsApi
         var existing = await db.Installations.AsNoTracking().FirstOrDefaultAsync(i => i.PluginId == body.Plugin && i.Scope == scope, ct);
         if (existing is not null)
         {
-            var same = existing.UpgradeMode == mode && existing.PinnedVersion == normalized && JsonNode.DeepEquals(JsonNode.Parse(existing.ConfigJson), clear)
+            var same = existing.UpgradeMode == mode && existing.PinnedVersion == normalized && existing.ResourcesJson == resources && JsonNode.DeepEquals(JsonNode.Parse(existing.ConfigJson), clear)
                 && JsonNode.DeepEquals(c.Configs.Join("{}", existing.SecretsCipher), c.Configs.Join("{}", secrets));
             return same
                 ? Results.Ok(await c.ToDtoAsync(existing, ct))
@@ -203,6 +205,7 @@ public static class InstallationsApi
             Phase = Phases.Pending,
             Reason = "accepted; the controller picks it up",
             IdempotencyKey = string.IsNullOrEmpty(key) ? null : key,
+            ResourcesJson = resources,
             CreatedBy = actor,
             CreatedAt = now,
             UpdatedAt = now,
@@ -324,7 +327,19 @@ public static class InstallationsApi
             }
         }
 
+        var resourceErrors = new List<FieldError>();
+        var resources = body.Resources is null ? row.ResourcesJson : Kubernetes.InstallationResources.Normalize(body.Resources, resourceErrors);
+        if (resourceErrors.Count > 0)
+        {
+            return Problems.Validation(resourceErrors);
+        }
+
         var changes = new List<string>();
+        if (resources != row.ResourcesJson)
+        {
+            changes.Add("resources");
+        }
+
         if (mode != row.UpgradeMode || pinned != row.PinnedVersion)
         {
             changes.Add(mode == "manual" ? $"version {pinned}" : "upgrade mode auto");
@@ -345,6 +360,7 @@ public static class InstallationsApi
         row.PinnedVersion = pinned;
         row.ConfigJson = clearJson;
         row.SecretsCipher = secrets;
+        row.ResourcesJson = resources;
         row.Generation++;
         row.UpdatedAt = c.Time.GetUtcNow();
         c.Events.Add(db, "installation.changed", Actor.Of(http.User), $"changed {string.Join(" and ", changes)} (generation {row.Generation})", row.Id, row.PluginId, target.Row.Version, row.Phase);

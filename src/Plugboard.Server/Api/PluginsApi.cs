@@ -120,12 +120,19 @@ public static class PluginsApi
         }
 
         // The registration is written as a manifest (YAML accepts JSON), so it is checked by the one manifest reader.
+        // A version's image is one more entry beside the per-platform ones (entry.image): what runs on Kubernetes.
+        var entry = new JsonObject { ["default"] = body.Endpoint ?? body.Image };
+        if (!string.IsNullOrWhiteSpace(body.Image))
+        {
+            entry[Kubernetes.KubernetesWorkload.ImageEntry] = body.Image.Trim();
+        }
+
         var manifest = new JsonObject
         {
             ["id"] = body.Id,
             ["version"] = body.Version ?? "1.0.0",
             ["runtime"] = "endpoint",
-            ["entry"] = new JsonObject { ["default"] = body.Endpoint ?? body.Image },
+            ["entry"] = entry,
             ["contracts"] = new JsonArray(new JsonObject { ["name"] = body.ServiceType, ["version"] = body.ContractVersion ?? "^1.0" }),
         };
         if (body.Provider is not null)
@@ -195,6 +202,7 @@ public static class PluginsApi
         "config" => "$.configSchema",
         _ when manifestPath.StartsWith("config.", StringComparison.Ordinal) => "$.configSchema." + manifestPath["config.".Length..],
         "entry" or "entry.default" => "$.endpoint",
+        "entry.image" => "$.image",
         _ => "$." + manifestPath,
     };
 

@@ -116,8 +116,9 @@ public static class SourcesApi
                 return Results.Accepted($"/api/v1/sync-runs/{started.RunId}", await RunAsync(store, progress, started.RunId, ct));
             }
 
-            await started.Completion.WaitAsync(ct);
-            return Results.Ok(await RunAsync(store, progress, started.RunId, ct));
+            // The run that synced the source: this one, or another replica's that synced it meanwhile.
+            var runId = await started.Completion.WaitAsync(ct);
+            return Results.Ok(await RunAsync(store, progress, runId, ct));
         }).RequireAuthorization(Roles.Admin);
 
         var runs = api.MapGroup("/sync-runs").WithTags("Sources");

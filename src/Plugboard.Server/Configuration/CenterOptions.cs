@@ -41,6 +41,12 @@ public sealed class CenterOptions
     /// <summary>The largest JSON body accepted, in bytes.</summary>
     public long MaxJsonBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Where plugins registered with an image run (section <c>Plugboard:Kubernetes</c>).</summary>
+    public Plugboard.Server.Kubernetes.KubernetesOptions Kubernetes { get; set; } = new();
+
+    /// <summary>How replicas on one store share work (section <c>Plugboard:Coordination</c>).</summary>
+    public Plugboard.Server.Coordination.CoordinationOptions Coordination { get; set; } = new();
+
     /// <summary>The default data directory, one a user can find: <c>~/.plugboard/center</c>.</summary>
     public static string DefaultDataDirectory =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".plugboard", "center");
@@ -138,6 +144,23 @@ public sealed class CenterOptionsValidator : IValidateOptions<CenterOptions>
         if (options.Hosts.StaleAfter <= TimeSpan.Zero || options.Hosts.MaxWatchWait < TimeSpan.Zero || options.Hosts.SummaryInterval <= TimeSpan.Zero)
         {
             errors.Add("Plugboard:Hosts: StaleAfter and SummaryInterval must be positive and MaxWatchWait not negative.");
+        }
+
+        var coordination = options.Coordination;
+        if (coordination.RenewInterval <= TimeSpan.Zero || coordination.RenewInterval * 3 > coordination.LeaseDuration)
+        {
+            errors.Add($"Plugboard:Coordination: RenewInterval ({coordination.RenewInterval}) must be positive and at most a third of LeaseDuration ({coordination.LeaseDuration}), so a lease is renewed twice before it lapses.");
+        }
+
+        var kubernetes = options.Kubernetes;
+        if (kubernetes.Port is < 1 or > 65535)
+        {
+            errors.Add($"Plugboard:Kubernetes:Port is {kubernetes.Port}; use the port plugin containers serve gRPC on (1-65535, default 50051).");
+        }
+
+        if (string.IsNullOrWhiteSpace(kubernetes.Namespace) || !System.Text.RegularExpressions.Regex.IsMatch(kubernetes.Namespace, "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"))
+        {
+            errors.Add($"Plugboard:Kubernetes:Namespace is '{kubernetes.Namespace}'; use a Kubernetes namespace name (lower-case letters, digits and dashes).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -25,6 +25,7 @@ public sealed class InstallationController(
     InstallationConfig configs,
     IInstallationRealizer realizer,
     EventLog events,
+    Coordination.Leases leases,
     CenterMetrics metrics,
     TimeProvider time,
     IOptions<CenterOptions> options,
@@ -117,12 +118,23 @@ public sealed class InstallationController(
         {
             try
             {
+                // Several replicas on one store: each installation is worked on by the one replica holding its lease.
+                if (!await leases.TryAcquireAsync(Coordination.Leases.OfInstallation(id), cancellationToken).ConfigureAwait(false))
+                {
+                    await LetGoAsync(id, "another replica holds its lease", cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 await ReconcileAsync(id, cancellationToken).ConfigureAwait(false);
             }
             catch (DbUpdateConcurrencyException)
             {
                 // Changed through the API meanwhile: the next look works from the new state.
                 Wake();
+            }
+            catch (Coordination.LeaseLostException ex)
+            {
+                await LetGoAsync(id, ex.Message, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -144,6 +156,7 @@ public sealed class InstallationController(
             events.Add(db, "installation.uninstalled", Actor, "released and removed", row.Id, row.PluginId, row.Version, "Uninstalled");
             db.Installations.Remove(row);
             await SaveAsync(db, cancellationToken).ConfigureAwait(false);
+            await leases.ReleaseAsync(Coordination.Leases.OfInstallation(row.Id), cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Installation {InstallationId} of {PluginId} uninstalled", row.Id, row.PluginId);
             return;
         }
@@ -239,6 +252,17 @@ public sealed class InstallationController(
         await FailAsync(db, row, reason, cancellationToken).ConfigureAwait(false);
     }
 
+    // An instance this replica runs for an installation whose lease it no longer holds is stopped: the replica
+    // holding the lease realizes it, and one installation never runs in two replicas.
+    private async Task LetGoAsync(string id, string why, CancellationToken cancellationToken)
+    {
+        if (realizer.Find(id) is not null)
+        {
+            logger.LogWarning("Installation {InstallationId}: releasing this replica's instance: {Reason}", id, why);
+            await realizer.ReleaseAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     // Every log line about an installation carries its id, plugin id and version as structured fields.
     private IDisposable? BeginScope(InstallationRow row, string? version) =>
         logger.BeginScope(new Dictionary<string, object?> { ["InstallationId"] = row.Id, ["PluginId"] = row.PluginId, ["Version"] = version });
@@ -271,6 +295,10 @@ public sealed class InstallationController(
                 catch (DbUpdateConcurrencyException) when (attempt < 3)
                 {
                     // Changed through the API meanwhile: record it on the current row.
+                }
+                catch (Coordination.LeaseLostException)
+                {
+                    break; // the replica holding the installation now records its own instance's health
                 }
             }
         }
@@ -339,6 +367,12 @@ public sealed class InstallationController(
 
     private async Task SaveAsync(CenterDbContext db, CancellationToken cancellationToken)
     {
+        // Fenced: a replica whose lease lapsed (paused, cut off from the store) saves nothing of what it did meanwhile.
+        foreach (var installation in db.ChangeTracker.Entries<InstallationRow>().Where(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            await leases.EnsureHeldAsync(Coordination.Leases.OfInstallation(installation.Entity.Id), cancellationToken).ConfigureAwait(false);
+        }
+
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         events.Saved();
     }

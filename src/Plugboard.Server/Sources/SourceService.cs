@@ -24,6 +24,7 @@ public sealed class SourceService(
     CatalogService catalog,
     EventLog events,
     InstallationController controller,
+    Coordination.Leases leases,
     CenterMetrics metrics,
     SourceCredentials credentials,
     SyncRunProgress progress,
@@ -39,8 +40,11 @@ public sealed class SourceService(
 
     /// <summary>A sync that was started: its run's id and the task that completes with it.</summary>
     /// <param name="RunId">The id of the recorded run (status Running until it ends).</param>
-    /// <param name="Completion">Completes when the run is recorded as finished.</param>
-    public sealed record StartedSync(long RunId, Task Completion);
+    /// <param name="Completion">
+    /// Completes when the run is recorded as finished, with its id; or, when another replica synced the source meanwhile,
+    /// with that run's id (this run's record is then removed: the source was synced once).
+    /// </param>
+    public sealed record StartedSync(long RunId, Task<long> Completion);
 
     /// <summary>
     /// What Plugboard.Sources needs to know about a stored source, with its credentials given in memory when
@@ -85,12 +89,15 @@ public sealed class SourceService(
         return SourcesSync.Check(cache.Directory, [.. others.Select(o => ToOptions(o, withCredentials: false)), ToOptions(candidate)]);
     }
 
-    /// <summary>Syncs one source now and records the run; returns the run's id once it finished.</summary>
+    /// <summary>
+    /// Syncs one source now and records the run; returns the id of the run that synced it. With several replicas on one
+    /// store, a source is synced by one replica at a time (the lease <c>sync:NAME</c>): a replica asked while another
+    /// syncs it waits for that run and answers with it instead of running again.
+    /// </summary>
     public async Task<long> SyncAsync(string name, string actor, CancellationToken cancellationToken)
     {
         var started = await StartAsync(name, actor, cancellationToken).ConfigureAwait(false);
-        await started.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return started.RunId;
+        return await started.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -101,6 +108,7 @@ public sealed class SourceService(
     public async Task<StartedSync> StartAsync(string name, string actor, CancellationToken cancellationToken)
     {
         long id;
+        long finishedBefore;
         await using (var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await db.Sources.AnyAsync(s => s.Name == name, cancellationToken).ConfigureAwait(false))
@@ -108,6 +116,10 @@ public sealed class SourceService(
                 throw new KeyNotFoundException($"There is no source '{name}'.");
             }
 
+            // The last run of this source already finished when this one is asked for: one finishing later (another
+            // replica's, with several on one store) syncs what this one would.
+            finishedBefore = await db.SyncRuns.AsNoTracking().Where(r => r.Source == name && r.Status != "Running")
+                .MaxAsync(r => (long?)r.Id, cancellationToken).ConfigureAwait(false) ?? 0;
             var run = new SyncRunRow { Source = name, Actor = actor, Status = "Running", StartedAt = time.GetUtcNow() };
             db.SyncRuns.Add(run);
             events.Add(db, "source.sync.started", actor, $"source '{name}' sync started");
@@ -118,18 +130,24 @@ public sealed class SourceService(
         events.Saved();
         var live = progress.Begin(id);
         var stopping = lifetime.ApplicationStopping;
-        var completion = Task.Run(() => RunAsync(id, name, actor, live, stopping), CancellationToken.None);
+        var completion = Task.Run(() => RunAsync(id, finishedBefore, name, actor, live, stopping), CancellationToken.None);
         return new StartedSync(id, completion);
     }
 
-    private async Task RunAsync(long id, string name, string actor, SyncRunProgress.Live live, CancellationToken cancellationToken)
+    private async Task<long> RunAsync(long id, long finishedBefore, string name, string actor, SyncRunProgress.Live live, CancellationToken cancellationToken)
     {
         try
         {
             await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await SyncLockedAsync(id, name, actor, live, cancellationToken).ConfigureAwait(false);
+                if (!leases.Enabled)
+                {
+                    await SyncLockedAsync(id, name, actor, live, cancellationToken).ConfigureAwait(false);
+                    return id;
+                }
+
+                return await SyncUnderLeaseAsync(id, finishedBefore, name, actor, live, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -139,10 +157,48 @@ public sealed class SourceService(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             logger.LogInformation("Sync run {RunId} of source {Source} stopped with the center", id, name);
+            return id;
         }
         finally
         {
             progress.End(id);
+        }
+    }
+
+    /// <summary>
+    /// Syncs under the source's lease, shared by every replica of the store: a run of the source that finished after
+    /// <paramref name="finishedBefore"/> (so after this one was asked for; another replica's) answers it, and this run's
+    /// record goes.
+    /// </summary>
+    private async Task<long> SyncUnderLeaseAsync(long id, long finishedBefore, string name, string actor, SyncRunProgress.Live live, CancellationToken cancellationToken)
+    {
+        var lease = Coordination.Leases.OfSync(name);
+        while (!await leases.TryAcquireAsync(lease, cancellationToken).ConfigureAwait(false))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await using (var db = await store.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var joined = await db.SyncRuns.AsNoTracking()
+                    .Where(r => r.Source == name && r.Id != id && r.Id > finishedBefore && r.Status != "Running")
+                    .OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                if (joined is { } run)
+                {
+                    logger.LogInformation("Source {Source} was synced by another replica meanwhile (run {RunId}); not running it again", name, run);
+                    await db.SyncRuns.Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                    return run;
+                }
+            }
+
+            await SyncLockedAsync(id, name, actor, live, cancellationToken).ConfigureAwait(false);
+            return id;
+        }
+        finally
+        {
+            await leases.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

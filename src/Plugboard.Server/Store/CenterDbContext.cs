@@ -39,6 +39,9 @@ public abstract class CenterDbContext(DbContextOptions options) : DbContext(opti
     /// <summary>What each managed host reported per installation.</summary>
     public DbSet<ManagedHostReportRow> ManagedHostReports => Set<ManagedHostReportRow>();
 
+    /// <summary>Leases on work shared by center replicas.</summary>
+    public DbSet<LeaseRow> Leases => Set<LeaseRow>();
+
     /// <summary>Gives every changed revisioned row a new revision, so a concurrent write based on the old one fails.</summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -118,6 +121,13 @@ public abstract class CenterDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.HostName).HasMaxLength(100);
             e.Property(x => x.InstallationId).HasMaxLength(40);
             e.HasIndex(x => x.InstallationId);
+        });
+        modelBuilder.Entity<LeaseRow>(e =>
+        {
+            e.ToTable("leases");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Holder).HasMaxLength(200);
         });
     }
 }

@@ -252,6 +252,9 @@ public sealed class InstallationRow : IRevisioned
     /// <summary>The Idempotency-Key of the request that created it.</summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>Compute resources for a workload (<c>{"limits":{"cpu":…,"memory":…},"requests":{…}}</c>), or null.</summary>
+    public string? ResourcesJson { get; set; }
+
     /// <summary>Who created it.</summary>
     public required string CreatedBy { get; set; }
 
@@ -387,4 +390,23 @@ public sealed class ManagedHostReportRow
 
     /// <summary>When the host reported it.</summary>
     public DateTimeOffset ReportedAt { get; set; }
+}
+
+/// <summary>
+/// A lease on a piece of work shared by several center replicas (an installation, a source's sync): who holds it
+/// and until when. Taken and renewed by one conditional UPDATE each (Coordination/Leases.cs).
+/// </summary>
+public sealed class LeaseRow
+{
+    /// <summary>What it is a lease on, e.g. <c>installation:inst_…</c> or <c>sync:demo</c>.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>The replica holding it.</summary>
+    public required string Holder { get; set; }
+
+    /// <summary>When it lapses unless renewed; after that any replica may take it.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Increased each time the lease changes hands: a holder's work is fenced by the value it took it with.</summary>
+    public long Fence { get; set; }
 }

@@ -117,6 +117,9 @@ namespace Plugboard.Server.Store.Migrations.Postgres
                     b.Property<string>("Reason")
                         .HasColumnType("text");
 
+                    b.Property<string>("ResourcesJson")
+                        .HasColumnType("text");
+
                     b.Property<Guid>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -236,6 +239,28 @@ namespace Plugboard.Server.Store.Migrations.Postgres
                     b.HasIndex("Scope");
 
                     b.ToTable("managed_hosts", (string)null);
+                });
+
+            modelBuilder.Entity("Plugboard.Server.Store.LeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Fence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
                 });
 
             modelBuilder.Entity("Plugboard.Server.Store.PluginRow", b =>

@@ -110,6 +110,9 @@ namespace Plugboard.Server.Store.Migrations.Sqlite
                     b.Property<string>("Reason")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResourcesJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -229,6 +232,28 @@ namespace Plugboard.Server.Store.Migrations.Sqlite
                     b.HasIndex("Scope");
 
                     b.ToTable("managed_hosts", (string)null);
+                });
+
+            modelBuilder.Entity("Plugboard.Server.Store.LeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Fence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
                 });
 
             modelBuilder.Entity("Plugboard.Server.Store.PluginRow", b =>
