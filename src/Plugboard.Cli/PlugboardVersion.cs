@@ -20,8 +20,10 @@ internal static class PlugboardVersion
 
     internal static string ReadBuild(string baseDirectory)
     {
-        // A single-file bundle has no file behind its assemblies.
+        // A single-file bundle has no file behind its assemblies: the empty Location IL3000 warns about is the answer sought.
+#pragma warning disable IL3000
         if (string.IsNullOrEmpty(typeof(PlugboardVersion).Assembly.Location))
+#pragma warning restore IL3000
         {
             return "single-file";
         }
