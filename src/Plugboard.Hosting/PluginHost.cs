@@ -29,7 +29,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly SharedAssemblies _shared;
-    private readonly ConcurrentDictionary<PluginRuntimeKind, IPluginRuntime> _runtimes = new();
+    private readonly PluginRuntimes _runtimes = new();
     private readonly ConcurrentDictionary<Type, IContractRegistry> _registries = new();
     private readonly ConcurrentDictionary<string, BuiltInPlugin> _builtIns = new(StringComparer.Ordinal);
     private readonly PluginPipeline _pipeline;
@@ -126,7 +126,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
     public PluginHost AddRuntime(IPluginRuntime runtime)
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        _runtimes[runtime.Kind] = runtime;
+        _runtimes.Set(runtime);
         return this;
     }
 

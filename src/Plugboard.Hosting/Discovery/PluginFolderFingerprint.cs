@@ -22,13 +22,21 @@ internal static class PluginFolderFingerprint
 
         try
         {
-            var files = directory.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
-                .Select(f => (Path: Path.GetRelativePath(directory.FullName, f.FullName), f.Length, Ticks: f.LastWriteTimeUtc.Ticks))
-                .OrderBy(f => f.Path, StringComparer.Ordinal);
-            var text = new StringBuilder();
-            foreach (var (path, length, ticks) in files)
+            // Plain arrays of references, not LINQ over tuples: this runs before a host's first plugin loads, and
+            // generic code over value types is compiled at run time even in a ReadyToRun host.
+            var files = directory.GetFiles("*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 });
+            var paths = new string[files.Length];
+            for (var i = 0; i < files.Length; i++)
             {
-                text.Append(path).Append('|').Append(length.ToString(CultureInfo.InvariantCulture)).Append('|').Append(ticks.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                paths[i] = Path.GetRelativePath(directory.FullName, files[i].FullName);
+            }
+
+            Array.Sort(paths, files, StringComparer.Ordinal);
+            var text = new StringBuilder();
+            for (var i = 0; i < files.Length; i++)
+            {
+                text.Append(paths[i]).Append('|').Append(files[i].Length.ToString(CultureInfo.InvariantCulture)).Append('|')
+                    .Append(files[i].LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
 
             return text.ToString();

@@ -138,15 +138,25 @@ internal sealed class AssemblyPluginRuntime(SharedAssemblies shared) : IPluginRu
 
     private static Type FindPluginType(Assembly assembly, string id, string entry, IReadOnlyList<Type> contracts)
     {
-        var marked = assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false })
-            .Select(t => (Type: t, Attribute: t.GetCustomAttribute<PluginAttribute>()))
-            .Where(x => x.Attribute is not null)
-            .ToList();
-        var matching = marked.Where(x => x.Attribute!.Id == id).Select(x => x.Type).ToList();
+        // Loops over references rather than LINQ over (type, attribute) tuples: this runs for every plugin a host
+        // starts, and generic code over value types is compiled at run time even in a ReadyToRun host.
+        var markedIds = new List<string>();
+        var matching = new List<Type>();
+        foreach (var candidate in assembly.GetTypes())
+        {
+            if (candidate is { IsClass: true, IsAbstract: false } && candidate.GetCustomAttribute<PluginAttribute>() is { } attribute)
+            {
+                markedIds.Add(attribute.Id);
+                if (attribute.Id == id)
+                {
+                    matching.Add(candidate);
+                }
+            }
+        }
+
         if (matching.Count == 0)
         {
-            var found = marked.Count == 0 ? "no class has [Plugin]" : "it has [Plugin] ids " + string.Join(", ", marked.Select(x => $"'{x.Attribute!.Id}'"));
+            var found = markedIds.Count == 0 ? "no class has [Plugin]" : "it has [Plugin] ids " + string.Join(", ", markedIds.Select(markedId => $"'{markedId}'"));
             throw new PluginLoadException(
                 $"{id}: no class in {entry} is marked [Plugin(\"{id}\")] ({found}); the id in plugin.yaml and in the attribute must be the same.");
         }

@@ -15,7 +15,7 @@ namespace Plugboard.Hosting.Pipeline;
 internal sealed class PluginAdmission(
     PlugboardOptions options,
     ConcurrentDictionary<Type, IContractRegistry> registries,
-    ConcurrentDictionary<PluginRuntimeKind, IPluginRuntime> runtimes,
+    PluginRuntimes runtimes,
     ConcurrentDictionary<string, PluginEntry> owners)
 {
     /// <summary>Checks <paramref name="candidate"/> for <paramref name="entry"/>; runs under the entry's gate.</summary>
@@ -77,7 +77,7 @@ internal sealed class PluginAdmission(
         }
 
         Attach(entry, contracts);
-        var runtime = candidate.Runtime ?? (runtimes.TryGetValue(manifest.Runtime, out var registered) ? registered : null);
+        var runtime = candidate.Runtime ?? runtimes.Find(manifest.Runtime);
         if (runtime is null)
         {
             return AdmissionDecision.Hold(

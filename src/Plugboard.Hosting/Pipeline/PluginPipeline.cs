@@ -23,7 +23,7 @@ internal sealed class PluginPipeline
     public PluginPipeline(
         PlugboardOptions options,
         ConcurrentDictionary<Type, IContractRegistry> registries,
-        ConcurrentDictionary<PluginRuntimeKind, IPluginRuntime> runtimes,
+        PluginRuntimes runtimes,
         ILoggerFactory loggerFactory,
         IServiceProvider? hostServices,
         TimeProvider timeProvider,

@@ -12,8 +12,11 @@ internal enum ComparatorOperator
     LessOrEqual,
 }
 
-/// <summary>One bound of a range, e.g. <c>&gt;=1.2.0</c>; ranges are ORs of ANDs of these.</summary>
-internal readonly record struct VersionComparator(ComparatorOperator Operator, NuGetVersion Version)
+/// <summary>
+/// One bound of a range, e.g. <c>&gt;=1.2.0</c>; ranges are ORs of ANDs of these. A class rather than a struct:
+/// lists of it are read while a host starts, and generic collections of references need no compilation at run time.
+/// </summary>
+internal sealed record VersionComparator(ComparatorOperator Operator, NuGetVersion Version)
 {
     /// <summary>Whether <paramref name="version"/> passes; build metadata is ignored.</summary>
     public bool IsSatisfiedBy(NuGetVersion version)

@@ -66,13 +66,26 @@ public sealed class VersionRangeSpec : IEquatable<VersionRangeSpec>
         ArgumentNullException.ThrowIfNull(version);
         foreach (var alternative in _alternatives)
         {
-            if (alternative.All(c => c.IsSatisfiedBy(version)))
+            if (SatisfiesAll(alternative, version))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static bool SatisfiesAll(IReadOnlyList<VersionComparator> comparators, NuGetVersion version)
+    {
+        foreach (var comparator in comparators)
+        {
+            if (!comparator.IsSatisfiedBy(version))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The highest of the given versions in the range, or null.</summary>

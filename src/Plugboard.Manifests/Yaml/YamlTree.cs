@@ -43,7 +43,13 @@ internal sealed class YamlTreeSequence : YamlTreeNode
     public YamlTreeSequence(int line, int column, IReadOnlyList<YamlTreeNode> items) : base(line, column)
     {
         Items = items;
-        Size = 1 + items.Sum(i => i.Size);
+        var size = 1L;
+        foreach (var item in items)
+        {
+            size += item.Size;
+        }
+
+        Size = size;
     }
 
     public IReadOnlyList<YamlTreeNode> Items { get; }
@@ -57,7 +63,13 @@ internal sealed class YamlTreeMapping : YamlTreeNode
     public YamlTreeMapping(int line, int column, IReadOnlyList<KeyValuePair<YamlTreeNode, YamlTreeNode>> entries) : base(line, column)
     {
         Entries = entries;
-        Size = 1 + entries.Sum(e => e.Key.Size + e.Value.Size);
+        var size = 1L;
+        foreach (var (key, value) in entries)
+        {
+            size += key.Size + value.Size;
+        }
+
+        Size = size;
     }
 
     public IReadOnlyList<KeyValuePair<YamlTreeNode, YamlTreeNode>> Entries { get; }
@@ -65,6 +77,16 @@ internal sealed class YamlTreeMapping : YamlTreeNode
     public override string Kind => "a map";
 
     /// <summary>The first value under a scalar key with this text, or null.</summary>
-    public YamlTreeNode? Find(string key) =>
-        Entries.FirstOrDefault(e => e.Key is YamlTreeScalar s && s.Value == key).Value;
+    public YamlTreeNode? Find(string key)
+    {
+        foreach (var (entryKey, value) in Entries)
+        {
+            if (entryKey is YamlTreeScalar scalar && scalar.Value == key)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 }
