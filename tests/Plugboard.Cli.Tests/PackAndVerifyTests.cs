@@ -30,6 +30,30 @@ public sealed class PackAndVerifyTests : IDisposable
     }
 
     [Fact]
+    public async Task Pack_of_a_csharp_project_folder_leaves_out_bin_and_obj_and_says_so()
+    {
+        _sandbox.WriteFile("src/hello/plugin.yaml", """
+            id: custom-hello
+            version: 1.0.0
+            runtime: assembly
+            entry: publish/Hello.dll
+            """);
+        _sandbox.WriteFile("src/hello/Hello.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />");
+        _sandbox.WriteFile("src/hello/publish/Hello.dll", "published");
+        _sandbox.WriteFile("src/hello/bin/Debug/net10.0/Hello.dll", "built");
+        _sandbox.WriteFile("src/hello/obj/project.assets.json", "{}");
+
+        var pack = await CliRunner.RunAsync(_sandbox, "pack", _sandbox.PathOf("src/hello"), "-o", _sandbox.PathOf("hello.pbpkg"));
+        var json = await CliRunner.RunAsync(_sandbox, "pack", _sandbox.PathOf("src/hello"), "-o", _sandbox.PathOf("hello.pbpkg"), "--json");
+
+        Assert.Equal(0, pack.ExitCode);
+        Assert.Contains("left out:  bin/, obj/ (default rules for a .NET project folder; write a .pbignore to choose)", pack.Out, StringComparison.Ordinal);
+        Assert.Contains("files:     3 ", pack.Out, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(json.Out);
+        Assert.Equal(["bin/", "obj/"], document.RootElement.GetProperty("leftOut").EnumerateArray().Select(e => e.GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Pack_into_a_folder_names_the_package_after_id_and_version_and_is_deterministic()
     {
         var folder = PluginFolders.Process(_sandbox, "src/hello", version: "2.1.0");

@@ -19,6 +19,27 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Dash_dash_version_prints_the_version_alone_as_the_cli_guide_says()
+    {
+        var result = await PlugboardProcess.RunAsync(_sandbox, "--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", result.Out.Trim());
+    }
+
+    [Fact]
+    public async Task Version_says_a_build_run_with_dotnet_is_framework_dependent_and_names_its_commit()
+    {
+        var result = await PlugboardProcess.RunAsync(_sandbox, "version", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        Assert.Equal("framework-dependent", json.RootElement.GetProperty("build").GetString());
+        // Built from this git clone, so the build knew its commit.
+        Assert.Matches("^[0-9a-f]{40}$", json.RootElement.GetProperty("commit").GetString()!);
+    }
+
+    [Fact]
     public async Task A_failure_is_one_message_on_stderr_with_exit_code_1_and_no_stack_trace()
     {
         var result = await PlugboardProcess.RunAsync(_sandbox, "verify", _sandbox.PathOf("missing.pbpkg"));

@@ -57,6 +57,7 @@ internal static class PackCommand
                     files = info.FileCount,
                     size = info.Size,
                     leftOut = info.LeftOut,
+                    ignoreRules = info.IgnoreRules,
                     signature = signature is null ? null : new { path = signaturePath, keyId = signature.KeyId },
                 });
                 return ExitCodes.Success;
@@ -66,9 +67,19 @@ internal static class PackCommand
             console.Out.WriteLine($"  package:   {info.Path}");
             console.Out.WriteLine($"  digest:    {info.Digest}");
             console.Out.WriteLine($"  files:     {info.FileCount} ({Sizes.Format(info.Size)})");
-            if (info.LeftOut.Count > 0)
+            var npmLinks = info.LeftOut.Where(IsNpmLink).ToList();
+            var ignored = info.LeftOut.Where(p => !IsNpmLink(p)).ToList();
+            if (ignored.Count > 0)
             {
-                console.Out.WriteLine($"  left out:  {info.LeftOut.Count} npm command link(s) under node_modules/.bin (e.g. {info.LeftOut[0]}); a plugin runs its packages, not npm's shims");
+                const int shown = 8;
+                var list = string.Join(", ", ignored.Take(shown).Select(TerminalText.Escape)) + (ignored.Count > shown ? $" and {ignored.Count - shown} more" : "");
+                var rules = info.IgnoreRules == ".pbignore" ? ".pbignore" : $"{info.IgnoreRules}; write a .pbignore to choose";
+                console.Out.WriteLine($"  left out:  {list} ({rules})");
+            }
+
+            if (npmLinks.Count > 0)
+            {
+                console.Out.WriteLine($"  left out:  {npmLinks.Count} npm command link(s) under node_modules/.bin (e.g. {TerminalText.Escape(npmLinks[0])}); a plugin runs its packages, not npm's shims");
             }
             if (signature is not null)
             {
@@ -83,6 +94,9 @@ internal static class PackCommand
         });
         return command;
     }
+
+    private static bool IsNpmLink(string path) =>
+        path.StartsWith("node_modules/.bin/", StringComparison.Ordinal) || path.Contains("/node_modules/.bin/", StringComparison.Ordinal);
 
     private static async Task<string> ResolveOutputAsync(string? output, string folder, CliEnvironment environment, CancellationToken cancellationToken)
     {

@@ -21,8 +21,14 @@ public sealed record PackageInfo
     /// <summary>The content list written into the package.</summary>
     public required PackageContents Contents { get; init; }
 
-    /// <summary>Paths in the folder deliberately not packed (npm's <c>node_modules/.bin</c> links), for the packer to report.</summary>
+    /// <summary>
+    /// Paths in the folder deliberately not packed, for the packer to report: what the ignore rules left out (a folder once, ending in
+    /// <c>/</c>) and npm's <c>node_modules/.bin</c> links.
+    /// </summary>
     public IReadOnlyList<string> LeftOut { get; init; } = [];
+
+    /// <summary>Where the ignore rules came from: <c>.pbignore</c>, or which default rules (see <see cref="PackOptions"/>).</summary>
+    public string? IgnoreRules { get; init; }
 
     /// <summary>The package file, when packed to a path; null when packed to a stream.</summary>
     public string? Path { get; init; }

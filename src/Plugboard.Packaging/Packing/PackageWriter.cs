@@ -55,7 +55,9 @@ public static class PackageWriter
         var manifest = ReadManifest(root);
         var executables = DeclaredExecutables(manifest);
         var leftOut = new List<string>();
-        var files = PluginFolder.Collect(root, options.ExcludedNames, skippedPaths, executables, leftOut);
+        var ignore = IgnoreRules.For(root, options);
+        RefuseIgnoredEntries(root, manifest, ignore);
+        var files = PluginFolder.Collect(root, options.ExcludedNames, skippedPaths, ignore, executables, leftOut);
 
         // First pass: the content list goes into the archive, so every file is hashed before writing.
         var listed = new List<PackageFileEntry>(files.Count);
@@ -107,7 +109,8 @@ public static class PackageWriter
             FileCount = contents.Files.Count,
             Size = zip.Length,
             Contents = contents,
-            LeftOut = leftOut,
+            LeftOut = [.. leftOut.Order(EntryPath.Order)],
+            IgnoreRules = ignore.Origin,
         };
     }
 
@@ -124,6 +127,31 @@ public static class PackageWriter
                 root,
                 ex.Errors,
                 ex);
+        }
+    }
+
+    // A package without its entry could not run: refuse rather than pack it, naming the rules that left the entry out.
+    private static void RefuseIgnoredEntries(string root, PluginManifest manifest, IgnoreRules ignore)
+    {
+        foreach (var entry in manifest.Entry.Values)
+        {
+            var file = (manifest.Runtime == PluginRuntimeKind.Assembly ? entry.Trim() : entry.Trim().Split(' ', 2)[0]).Replace('\\', '/');
+            if (file.StartsWith("./", StringComparison.Ordinal))
+            {
+                file = file[2..];
+            }
+
+            if (File.Exists(Path.Combine(root, file)) && ignore.IsIgnoredWithFolders(file))
+            {
+                throw new PackageException(
+                    PackageErrorKind.InvalidPluginFolder,
+                    $"Cannot pack '{root}': plugin.yaml's entry '{file}' is left out by the {ignore.Origin}{(ignore.IgnoreFile is null ? "" : " file")}. " +
+                    (ignore.IgnoreFile is null
+                        ? "Write a .pbignore that keeps it (it replaces the defaults), or point the entry at the published output"
+                        : "Take it back with a '!' line in .pbignore (after the line that leaves it out), or point the entry elsewhere") + ".",
+                    root,
+                    file);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Plugboard.Manifests;
 using Plugboard.Packaging.Archive;
 
 namespace Plugboard.Packaging;
@@ -6,11 +7,12 @@ namespace Plugboard.Packaging;
 /// Lists the files of a plugin folder that go into its package, refusing what a package cannot hold. A package holds
 /// regular files only: a symbolic link to a file inside the folder is stored as the file it points to (npm's
 /// <c>node_modules/.bin</c> shims are left out: they only serve npm's own command line), and a link that leaves the
-/// folder, dangles or names a folder is refused.
+/// folder, dangles or names a folder is refused. What the <see cref="IgnoreRules"/> leave out is skipped and reported
+/// (a folder once).
 /// </summary>
 internal static class PluginFolder
 {
-    public static List<PluginFile> Collect(string root, IReadOnlyCollection<string> excludedNames, IReadOnlyCollection<string> skippedPaths, IReadOnlySet<string> declaredExecutables, ICollection<string> leftOut)
+    public static List<PluginFile> Collect(string root, IReadOnlyCollection<string> excludedNames, IReadOnlyCollection<string> skippedPaths, IgnoreRules ignore, IReadOnlySet<string> declaredExecutables, ICollection<string> leftOut)
     {
         var files = new List<PluginFile>();
         var folded = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -29,6 +31,19 @@ internal static class PluginFolder
                 }
 
                 var path = prefix + item.Name;
+                // plugin.yaml is always packed, whatever the rules say; the ignore file never is.
+                var isFolder = item is DirectoryInfo && item.LinkTarget is null;
+                if (item.FullName == ignore.IgnoreFile)
+                {
+                    continue;
+                }
+
+                if (path != PluginManifest.FileName && ignore.IsIgnored(path, isFolder))
+                {
+                    leftOut.Add(isFolder ? path + "/" : path);
+                    continue;
+                }
+
                 var content = item.FullName;
                 if (item.LinkTarget is { } linkTarget)
                 {
