@@ -85,8 +85,6 @@ public static class CenterApplication
         services.AddSingleton<InstallationConfig>();
         services.AddSingleton<EventLog>();
         services.AddSingleton<Coordination.Leases>();
-        services.AddHostedService<Coordination.LeaseRenewal>();
-        services.AddHostedService<EventNotifications>();
         services.AddSingleton<CenterCache>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<SourcesSync>();
@@ -102,10 +100,13 @@ public static class CenterApplication
         services.AddSingleton<DesiredState>();
         services.AddSingleton<HostRegistry>();
         services.AddSingleton<HostSummary>();
-        services.AddHostedService(sp => sp.GetRequiredService<HostSummary>());
         services.AddSingleton<InstallationsApi.Context>();
         services.AddSingleton<CenterStartup>();
+        // Hosted services start in this order and CenterStartup migrates the store: everything that reads it comes after.
         services.AddHostedService(sp => sp.GetRequiredService<CenterStartup>());
+        services.AddHostedService<Coordination.LeaseRenewal>();
+        services.AddHostedService<EventNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<HostSummary>());
         services.AddHostedService(sp => sp.GetRequiredService<InstallationController>());
         services.AddHostedService<ScheduledSync>();
         services.AddHostedService<DemoSourceSync>();
