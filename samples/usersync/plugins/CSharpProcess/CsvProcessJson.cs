@@ -9,4 +9,4 @@ namespace UserSync.Plugins.CsvProcess;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CsvProcessConfig))]
-internal sealed partial class CsvProcessJson : JsonSerializerContext;
+public sealed partial class CsvProcessJson : JsonSerializerContext;
