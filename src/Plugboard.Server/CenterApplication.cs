@@ -13,6 +13,7 @@ using Plugboard.Server.Configuration;
 using Plugboard.Server.Events;
 using Plugboard.Server.Hosts;
 using Plugboard.Server.Installations;
+using Plugboard.Server.Kubernetes;
 using Plugboard.Server.Realization;
 using Plugboard.Server.Secrets;
 using Plugboard.Server.Sources;
@@ -169,7 +170,7 @@ public static class CenterApplication
         api.MapSessionApi();
         api.MapUpgradeOptionsApi();
         api.MapHostsApi();
-        Kubernetes.KubernetesApi.MapKubernetesApi(api);
+        api.MapKubernetesApi();
         app.MapAdminUi();
     }
 

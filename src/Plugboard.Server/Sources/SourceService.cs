@@ -116,9 +116,9 @@ public sealed class SourceService(
                 throw new KeyNotFoundException($"There is no source '{name}'.");
             }
 
-            // The last run of this source already finished when this one is asked for: one finishing later (another
-            // replica's, with several on one store) syncs what this one would.
-            finishedBefore = await db.SyncRuns.AsNoTracking().Where(r => r.Source == name && r.Status != "Running")
+            // With replicas, the last run of this source already finished when this one is asked for: one finishing
+            // later (another replica's) syncs what this one would. A lone center has no other replica to wait for.
+            finishedBefore = !leases.Enabled ? 0 : await db.SyncRuns.AsNoTracking().Where(r => r.Source == name && r.Status != "Running")
                 .MaxAsync(r => (long?)r.Id, cancellationToken).ConfigureAwait(false) ?? 0;
             var run = new SyncRunRow { Source = name, Actor = actor, Status = "Running", StartedAt = time.GetUtcNow() };
             db.SyncRuns.Add(run);
