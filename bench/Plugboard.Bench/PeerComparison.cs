@@ -48,9 +48,11 @@ internal static class PeerComparison
                 // One warm-up pair: the file cache, not a figure.
                 RunChild(harness, "plugboard", folder, count);
                 RunChild(harness, "mcmaster", folder, count);
+                RunChild(harness, "plugboard-manifest-cache", folder, count);
                 var plugboard = new List<ChildStart>();
                 var mcmaster = new List<ChildStart>();
                 var manifestWarm = new List<ChildStart>();
+                var manifestCache = new List<ChildStart>();
                 for (var round = 0; round < rounds; round++)
                 {
                     plugboard.Add(RunChild(harness, "plugboard", folder, count));
@@ -59,12 +61,18 @@ internal static class PeerComparison
                     {
                         manifestWarm.Add(RunChild(harness, "plugboard-manifest-warm", folder, count));
                     }
+
+                    // A host keeping parsed manifests (PlugboardOptions.ManifestCacheDirectory; AddSources hosts do by
+                    // default): the warm-up pair filled the cache, so these rounds are restarts with unchanged plugins.
+                    manifestCache.Add(RunChild(harness, "plugboard-manifest-cache", folder, count));
                 }
 
                 Compare(count, suffix, "", "ms", plugboard.ConvertAll(c => c.WallMs), mcmaster.ConvertAll(c => c.WallMs));
                 Compare(count, suffix, "_cpu", "ms", plugboard.ConvertAll(c => c.CpuMs), mcmaster.ConvertAll(c => c.CpuMs));
                 Figure.Print("load", $"plugboard_jit_methods_{count}{suffix}", Figure.Percentile(plugboard.ConvertAll(c => c.JitMethods), 50), "methods");
                 Figure.Print("load", $"mcmaster_jit_methods_{count}{suffix}", Figure.Percentile(mcmaster.ConvertAll(c => c.JitMethods), 50), "methods");
+                Compare(count, suffix + "_manifest_cache", "", "ms", manifestCache.ConvertAll(c => c.WallMs), mcmaster.ConvertAll(c => c.WallMs));
+                Compare(count, suffix + "_manifest_cache", "_cpu", "ms", manifestCache.ConvertAll(c => c.CpuMs), mcmaster.ConvertAll(c => c.CpuMs));
                 if (manifestWarm.Count > 0)
                 {
                     // What the manifest reader's one-time set-up (YamlDotNet's first parse) costs one plugin's start:
@@ -98,6 +106,13 @@ internal static class PeerComparison
             loader = "plugboard";
         }
 
+        string? manifestCache = null;
+        if (loader == "plugboard-manifest-cache")
+        {
+            manifestCache = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder))!, Path.GetFileName(folder) + ".manifest-cache");
+            loader = "plugboard";
+        }
+
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         var stopwatch = Stopwatch.StartNew();
@@ -114,7 +129,7 @@ internal static class PeerComparison
         // loaders are never unloaded here; Plugboard's host is disposed after the clock stops).
         var sum = loader switch
         {
-            "plugboard" => await WithPlugboardAsync(folder, Stop),
+            "plugboard" => await WithPlugboardAsync(folder, manifestCache, Stop),
             "mcmaster" => WithMcMaster(folder, Stop),
             _ => throw new ArgumentException($"unknown loader '{loader}'", nameof(loader)),
         };
@@ -131,9 +146,9 @@ internal static class PeerComparison
         return 0;
     }
 
-    private static async Task<int> WithPlugboardAsync(string folder, Action stop)
+    private static async Task<int> WithPlugboardAsync(string folder, string? manifestCache, Action stop)
     {
-        await using var host = new PluginHost(new PlugboardOptions { PluginsDirectory = folder });
+        await using var host = new PluginHost(new PlugboardOptions { PluginsDirectory = folder, ManifestCacheDirectory = manifestCache });
         host.AddContract<ICalculator>();
         await host.StartAsync();
         var registry = host.Registry<ICalculator>();

@@ -16,6 +16,14 @@ public sealed class PlugboardOptions
     public string? PluginsDirectory { get; set; }
 
     /// <summary>
+    /// Where the host keeps what the YAML parser made of each manifest (<see cref="Manifests.ManifestParseCache"/>), so
+    /// that a restart with unchanged plugins parses no YAML: the first parse in a process is the largest part of a
+    /// one-plugin start. Null (the default) keeps nothing; hosts loading through <c>AddSources</c> get the sources
+    /// cache's <c>manifests</c> folder unless this is set. Give a folder as protected as the plugins directory.
+    /// </summary>
+    public string? ManifestCacheDirectory { get; set; }
+
+    /// <summary>
     /// The prefix every third-party plugin id must start with, and no built-in id may start with, so a
     /// plugin can never shadow a built-in. Default <c>custom-</c>.
     /// </summary>

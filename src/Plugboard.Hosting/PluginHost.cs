@@ -34,6 +34,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<string, BuiltInPlugin> _builtIns = new(StringComparer.Ordinal);
     private readonly PluginPipeline _pipeline;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ManifestParseCache? _manifestCache;
     private PluginDirectoryWatcher? _watcher;
     private int _state; // 0 created, 1 started, 2 stopped
 
@@ -57,6 +58,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
         _shared = new SharedAssemblies(options.SharedAssemblies);
         _pipeline = new PluginPipeline(options, _registries, _runtimes, _loggerFactory, hostServices, _timeProvider, _logger, args => Changed?.Invoke(this, args));
         AddRuntime(new AssemblyPluginRuntime(_shared));
+        _manifestCache = options.ManifestCacheDirectory is { Length: > 0 } cacheDirectory ? new ManifestParseCache(cacheDirectory) : null;
     }
 
     /// <summary>The options the host runs with.</summary>
@@ -187,7 +189,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
 
             foreach (var folder in PluginDirectoryScanner.FindFolders(directory))
             {
-                await _pipeline.RunAsync(PluginCandidate.ReadFolder(folder), cancellationToken).ConfigureAwait(false);
+                await _pipeline.RunAsync(PluginCandidate.ReadFolder(folder, _manifestCache), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -212,7 +214,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
     public async Task<PluginStatus> LoadAsync(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        var entry = await _pipeline.RunAsync(PluginCandidate.ReadFolder(Path.GetFullPath(directory)), cancellationToken).ConfigureAwait(false);
+        var entry = await _pipeline.RunAsync(PluginCandidate.ReadFolder(Path.GetFullPath(directory), _manifestCache), cancellationToken).ConfigureAwait(false);
         return entry.Snapshot();
     }
 
@@ -371,7 +373,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
             }
 
             _logger.FolderChanged(folder);
-            await _pipeline.RunAsync(PluginCandidate.ReadFolder(folder, fingerprint), linked.Token).ConfigureAwait(false);
+            await _pipeline.RunAsync(PluginCandidate.ReadFolder(folder, fingerprint, _manifestCache), linked.Token).ConfigureAwait(false);
         }
         else if (_pipeline.EntriesByOrigin.TryGetValue(folder, out var entry))
         {

@@ -13,7 +13,14 @@ public static class ManifestReader
 
     /// <summary>Reads the manifest in a plugin folder or at a file path.</summary>
     /// <exception cref="ManifestException">The file is missing, not valid YAML, or has invalid values; lists every error.</exception>
-    public static PluginManifest ReadFile(string path)
+    public static PluginManifest ReadFile(string path) => ReadFile(path, cache: null);
+
+    /// <summary>
+    /// Reads the manifest in a plugin folder or at a file path, taking what the YAML parser made of it from
+    /// <paramref name="cache"/> when the file is unchanged since it was last read through it (and keeping it there when not).
+    /// </summary>
+    /// <exception cref="ManifestException">The file is missing, not valid YAML, or has invalid values; lists every error.</exception>
+    public static PluginManifest ReadFile(string path, ManifestParseCache? cache)
     {
         var file = ResolveFile(path);
         byte[] bytes;
@@ -26,7 +33,7 @@ public static class ManifestReader
             throw Unreadable(file, ex);
         }
 
-        return ManifestParser.Parse(Decode(bytes, file), file, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file)));
+        return ManifestParser.Parse(Decode(bytes, file), file, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file)), cache);
     }
 
     /// <summary>Reads the manifest in a plugin folder or at a file path, without blocking a thread on the file.</summary>

@@ -1,3 +1,4 @@
+using Fixture.Contracts;
 using System.Text.Json.Nodes;
 
 namespace Plugboard.Hosting.Tests;
@@ -72,5 +73,25 @@ public sealed class ManifestAndConfigurationTests
 
         Assert.Contains(new KeyValuePair<string, object?>("PluginId", "custom-hello"), entry.ScopeValues);
         Assert.Contains(new KeyValuePair<string, object?>("PluginVersion", "1.0.0"), entry.ScopeValues);
+    }
+
+    [Fact]
+    public async Task A_host_restarting_with_a_manifest_cache_loads_the_same_plugins_from_it()
+    {
+        using var cache = new TempFolder("manifest-cache");
+        using var folders = new PluginFolders();
+        folders.Install("Plugin.Hello");
+        var options = new PlugboardOptions { PluginsDirectory = folders.Root, ManifestCacheDirectory = cache.Path };
+
+        for (var start = 0; start < 2; start++)
+        {
+            await using var host = new PluginHost(options);
+            host.AddContract<IGreeter>();
+            await host.StartAsync();
+
+            var status = host.Registry<IGreeter>().GetStatus("custom-hello");
+            Assert.True(status.IsActive, status.Error);
+            Assert.Single(Directory.GetFiles(cache.Path));
+        }
     }
 }

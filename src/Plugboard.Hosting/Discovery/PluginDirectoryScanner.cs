@@ -42,12 +42,17 @@ public static class PluginDirectoryScanner
 
     /// <summary>Reads the manifest of one plugin folder.</summary>
     /// <param name="directory">The plugin folder.</param>
-    public static DiscoveredPlugin Read(string directory)
+    public static DiscoveredPlugin Read(string directory) => Read(directory, cache: null);
+
+    /// <summary>Reads the manifest of one plugin folder, through a cache of parsed manifests.</summary>
+    /// <param name="directory">The plugin folder.</param>
+    /// <param name="cache">Where parsed manifests are kept (<see cref="PlugboardOptions.ManifestCacheDirectory"/>); null for none.</param>
+    public static DiscoveredPlugin Read(string directory, ManifestParseCache? cache)
     {
         var full = Path.GetFullPath(directory);
         try
         {
-            return new DiscoveredPlugin(full, ManifestReader.ReadFile(full), []);
+            return new DiscoveredPlugin(full, ManifestReader.ReadFile(full, cache), []);
         }
         catch (ManifestException ex)
         {

@@ -55,10 +55,11 @@ internal sealed class PluginCandidate
         new(discovered.Directory, false, discovered.Manifest, discovered.Errors, null, null) { Fingerprint = fingerprint };
 
     /// <summary>Fingerprints the folder, then reads its manifest: a change made in between shows as a difference later.</summary>
-    public static PluginCandidate ReadFolder(string folder) => ReadFolder(folder, PluginFolderFingerprint.Of(folder));
+    public static PluginCandidate ReadFolder(string folder, ManifestParseCache? cache) => ReadFolder(folder, PluginFolderFingerprint.Of(folder), cache);
 
     /// <summary>Reads the manifest of a folder fingerprinted just before (<see cref="PluginFolderFingerprint.Of"/>).</summary>
-    public static PluginCandidate ReadFolder(string folder, string? fingerprint) => FromFolder(PluginDirectoryScanner.Read(folder), fingerprint);
+    public static PluginCandidate ReadFolder(string folder, string? fingerprint, ManifestParseCache? cache) =>
+        FromFolder(PluginDirectoryScanner.Read(folder, cache), fingerprint);
 
     public static PluginCandidate FromBuiltIn(BuiltInPlugin builtIn)
     {

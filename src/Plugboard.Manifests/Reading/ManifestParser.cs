@@ -40,15 +40,16 @@ internal sealed partial class ManifestParser
     private ManifestParser(string file) => _file = file;
 
     /// <exception cref="ManifestException">Every error found.</exception>
-    public static PluginManifest Parse(string yaml, string file, string? directory) =>
-        new ManifestParser(file).Run(yaml.StartsWith('\uFEFF') ? yaml[1..] : yaml, directory);
+    public static PluginManifest Parse(string yaml, string file, string? directory, ManifestParseCache? cache = null) =>
+        new ManifestParser(file).Run(yaml.StartsWith('\uFEFF') ? yaml[1..] : yaml, directory, cache);
 
-    private PluginManifest Run(string yaml, string? directory)
+    private PluginManifest Run(string yaml, string? directory, ManifestParseCache? cache)
     {
+        var cached = cache?.TryRead(_file, yaml);
         YamlTreeNode? document;
         try
         {
-            document = YamlTreeReader.Read(yaml);
+            document = cached ?? YamlTreeReader.Read(yaml);
         }
         catch (YamlException ex)
         {
@@ -95,6 +96,11 @@ internal sealed partial class ManifestParser
         if (_errors.Count > 0)
         {
             throw new ManifestException(_errors.OrderBy(e => e.Line ?? int.MaxValue).ThenBy(e => e.Column).ToList());
+        }
+
+        if (cached is null)
+        {
+            cache?.Write(_file, yaml, root);
         }
 
         return manifest;

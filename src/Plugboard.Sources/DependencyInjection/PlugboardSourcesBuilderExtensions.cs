@@ -52,6 +52,9 @@ public static class PlugboardSourcesBuilderExtensions
         {
             plugboard.PluginsDirectory = sources.Value.ResolvedCurrentDirectory;
             plugboard.WatchForChanges = true;
+
+            // The sources cache is the host's own folder: parsed manifests are kept there, so a restart parses no YAML.
+            plugboard.ManifestCacheDirectory ??= Path.Combine(sources.Value.CacheDirectory, "manifests");
         });
         builder.Services.TryAddSingleton<RemotePluginsReadiness>();
         if (!builder.Services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(RemotePluginsStartup)))
