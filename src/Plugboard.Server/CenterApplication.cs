@@ -86,6 +86,7 @@ public static class CenterApplication
         services.AddSingleton<InstallationConfig>();
         services.AddSingleton<EventLog>();
         services.AddSingleton<Coordination.Leases>();
+        services.AddSingleton<Coordination.CacheIndexLock>();
         services.AddSingleton<CenterCache>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<SourcesSync>();
@@ -105,6 +106,7 @@ public static class CenterApplication
         services.AddSingleton<CenterStartup>();
         // Hosted services start in this order and CenterStartup migrates the store: everything that reads it comes after.
         services.AddHostedService(sp => sp.GetRequiredService<CenterStartup>());
+        services.AddHostedService<CenterCacheStartup>();
         services.AddHostedService<Coordination.LeaseRenewal>();
         services.AddHostedService<EventNotifications>();
         services.AddHostedService(sp => sp.GetRequiredService<HostSummary>());

@@ -24,8 +24,9 @@ public static class EventsApi
             var rows = await Query(db, installation, plugin, since, after ?? 0).OrderBy(e => e.Id).Take(Math.Clamp(limit ?? 500, 1, 5000)).ToListAsync(ct);
             return Results.Ok(rows.Select(ToDto).ToList());
         });
-        group.MapGet("/stream", async (string? installation, string? plugin, HttpContext http, IDbContextFactory<CenterDbContext> store, EventLog events, TimeProvider time, CancellationToken ct) =>
+        group.MapGet("/stream", async (string? installation, string? plugin, HttpContext http, IDbContextFactory<CenterDbContext> store, EventLog events, TimeProvider time, Microsoft.Extensions.Options.IOptions<Plugboard.Server.Configuration.CenterOptions> options, CancellationToken ct) =>
         {
+            var poll = options.Value.Coordination.EventPollInterval;
             http.Response.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
             var last = long.TryParse(http.Request.Headers["Last-Event-ID"], out var resume) ? resume : 0;
@@ -55,8 +56,8 @@ public static class EventsApi
                 await http.Response.Body.FlushAsync(ct);
                 if (rows.Count < 500)
                 {
-                    // Woken by this center's saves at once; another center's events are found on the next poll.
-                    await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(2), time, ct)).WaitAsync(ct);
+                    // Woken by this center's saves and (PostgreSQL) the other replicas' notifications at once; the poll catches the rest.
+                    await Task.WhenAny(next, Task.Delay(poll, time, ct)).WaitAsync(ct);
                 }
             }
         }).ExcludeFromDescription();

@@ -153,7 +153,7 @@ public static class HostsApi
             }
         }
 
-        if (cache.Store.Blobs.LocalPathOf(parsed) is { } path && File.Exists(path))
+        if (await cache.PackageFileAsync(parsed, ct) is { } path)
         {
             return Results.File(path, "application/octet-stream", enableRangeProcessing: false);
         }

@@ -47,6 +47,9 @@ public sealed class CenterOptions
     /// <summary>How replicas on one store share work (section <c>Plugboard:Coordination</c>).</summary>
     public Plugboard.Server.Coordination.CoordinationOptions Coordination { get; set; } = new();
 
+    /// <summary>Where the package cache is: the data folder (default) or a bucket shared by replicas (section <c>Plugboard:Cache</c>).</summary>
+    public CenterCacheOptions Cache { get; set; } = new();
+
     /// <summary>The default data directory, one a user can find: <c>~/.plugboard/center</c>.</summary>
     public static string DefaultDataDirectory =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".plugboard", "center");
@@ -150,6 +153,20 @@ public sealed class CenterOptionsValidator : IValidateOptions<CenterOptions>
         if (coordination.RenewInterval <= TimeSpan.Zero || coordination.RenewInterval * 3 > coordination.LeaseDuration)
         {
             errors.Add($"Plugboard:Coordination: RenewInterval ({coordination.RenewInterval}) must be positive and at most a third of LeaseDuration ({coordination.LeaseDuration}), so a lease is renewed twice before it lapses.");
+        }
+
+        if (!options.Cache.IsS3 && !string.Equals(options.Cache.Type, "fs", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Plugboard:Cache:Type is '{options.Cache.Type}'; use 'fs' (default, the data folder) or 's3' (a bucket shared by replicas, Plugboard:Cache:S3).");
+        }
+        else if (options.Cache.IsS3)
+        {
+            errors.AddRange(options.Cache.S3.Validate().Select(e => "Plugboard:Cache:S3: " + e));
+        }
+
+        if (coordination.EventPollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"Plugboard:Coordination:EventPollInterval ({coordination.EventPollInterval}) must be positive.");
         }
 
         var kubernetes = options.Kubernetes;

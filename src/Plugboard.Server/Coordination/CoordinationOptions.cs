@@ -20,4 +20,11 @@ public sealed class CoordinationOptions
 
     /// <summary>How often held leases are renewed; at most a third of <see cref="LeaseDuration"/>.</summary>
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often a live event stream reads the store even without being woken: it is woken at once by this replica's
+    /// saves and, on PostgreSQL, by the notifications of the others'; the read catches what a lost notification missed.
+    /// Default 2 s.
+    /// </summary>
+    public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -222,7 +222,7 @@ public sealed class SourceService(
             }
 
             var options = sources.Select(s => ToOptions(s, withCredentials: s.Name == name)).ToList();
-            var (result, packages) = await sync.SyncAsync(cache.Directory, options, name, live, cancellationToken).ConfigureAwait(false);
+            var (result, packages) = await sync.SyncAsync(cache.CreateStore(), options, name, live, cancellationToken).ConfigureAwait(false);
             run.Added = result.Added;
             run.Updated = result.Updated;
             run.Unchanged = result.Unchanged;

@@ -21,11 +21,21 @@ public sealed class SourcesSync(ILoggerFactory loggers)
     public static IReadOnlyList<string> Check(string cacheDirectory, IReadOnlyList<SourceOptions> sources) =>
         PlugboardSourcesOptionsValidator.Check(Options(cacheDirectory, sources), Providers);
 
-    /// <summary>Syncs <paramref name="name"/> among <paramref name="sources"/>; returns its result and the packages the cache holds for it.</summary>
+    /// <summary>
+    /// Syncs <paramref name="name"/> among <paramref name="sources"/> into <paramref name="cache"/> (the center's cache: its
+    /// folder, or the bucket replicas share); returns its result and the packages the cache holds for it.
+    /// </summary>
+    /// <exception cref="SourceConfigurationException">The sources are invalid; every problem is listed.</exception>
     public async Task<(SourceSyncResult Result, IReadOnlyList<CacheEntry> Packages)> SyncAsync(
-        string cacheDirectory, IReadOnlyList<SourceOptions> sources, string name, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+        CacheStore cache, IReadOnlyList<SourceOptions> sources, string name, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var runner = SyncRunner.Create(Options(cacheDirectory, sources), loggers, Providers);
+        var options = Options(cache.CacheDirectory, sources);
+        if (PlugboardSourcesOptionsValidator.Check(options, Providers) is { Count: > 0 } errors)
+        {
+            throw new SourceConfigurationException(errors);
+        }
+
+        var runner = new SyncRunner(options, cache, Providers, loggers);
         var run = await runner.SyncAsync(new SyncOptions { Sources = [name] }, progress, cancellationToken).ConfigureAwait(false);
         var index = await runner.Cache.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
         var packages = index.Find(name)?.Packages.Where(p => p.Included).ToList() ?? [];
