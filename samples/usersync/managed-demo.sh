@@ -36,16 +36,17 @@ pids+=($!)
 wait_for "$center/healthz"
 
 export PLUGBOARD_URL="$center" PLUGBOARD_TOKEN="$admin"
-dotnet "$work/cli/plugboard.dll" push "$work/custom-ldif.pbpkg" >&2
-host_token=$(curl -fsS -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-  -d '{"name":"usersync-hosts","role":"host","scope":"usersync"}' "$center/api/v1/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-printf '%s' "$host_token" > "$work/host.token" && chmod 600 "$work/host.token"
+plugboard() { dotnet "$work/cli/plugboard.dll" "$@"; }
+plugboard push "$work/custom-ldif.pbpkg" >&2
+# A host token is bound to one scope; it is printed once (the center keeps its hash).
+(umask 077 && plugboard tokens create usersync-hosts --role host --scope usersync --json \
+  | python3 -c 'import json,sys; sys.stdout.write(json.load(sys.stdin)["token"])' > "$work/host.token")
 
 hosts=()
 for name in usersync-1 usersync-2; do
   hp=$(free_port)
   echo "starting managed host $name on http://127.0.0.1:$hp" >&2
-  (cd "$here" && dotnet "$work/host/UserSync.Host.dll" --center "$center" --scope usersync --token-file "$work/host.token" \
+  (cd "$here" && exec dotnet "$work/host/UserSync.Host.dll" --center "$center" --scope usersync --token-file "$work/host.token" \
     --name "$name" --state "$work/$name" --listen "http://127.0.0.1:$hp" --data "$here/data" \
     --Logging:LogLevel:Default Warning > "$work/$name.log" 2>&1) &
   pids+=($!)
@@ -53,20 +54,9 @@ for name in usersync-1 usersync-2; do
 done
 for h in "${hosts[@]}"; do wait_for "$h/plugins"; done
 
-echo "installing custom-ldif for scope usersync" >&2
-curl -fsS -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-  -d "{\"plugin\":\"custom-ldif\",\"version\":\"1.0.0\",\"scope\":\"usersync\",\"config\":{\"path\":\"$here/data/directory.ldif\"}}" \
-  "$center/api/v1/installations" > "$work/installation.json"
-id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/installation.json")
-for _ in $(seq 1 240); do
-  phase=$(curl -fsS -H "Authorization: Bearer $admin" "$center/api/v1/installations/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])')
-  [[ "$phase" == "Active" ]] && break
-  sleep 0.5
-done
-curl -fsS -H "Authorization: Bearer $admin" "$center/api/v1/installations/$id" | python3 -c '
-import json,sys; i=json.load(sys.stdin)
-print(f"installation {i[\"id\"]}: {i[\"phase\"]} — {i[\"reason\"]}")
-for h in i.get("hosts") or []: print(f"  host {h[\"host\"]}: {h[\"phase\"]} {h[\"version\"]} generation {h[\"generation\"]}")'
+echo "installing custom-ldif for scope usersync; waiting until both hosts run it" >&2
+plugboard install custom-ldif --version 1.0.0 --scope usersync --set "path=$here/data/directory.ldif" --wait --timeout 2m >&2
+plugboard hosts list
 for h in "${hosts[@]}"; do
   echo "$h/sync: $(curl -fsS "$h/sync")"
 done

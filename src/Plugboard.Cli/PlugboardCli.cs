@@ -116,6 +116,7 @@ internal static class PlugboardCli
         root.Add(KubernetesCommand.Create(context));
         root.Add(SourcesCommand.Create(context));
         root.Add(TokensCommand.Create(context));
+        root.Add(HostsCommand.Create(context));
 
         // Names are known only once every built-in command is added; the plugin commands refuse them as plugin ids.
         var builtIn = root.Subcommands.Select(c => c.Name).Append("plugin").Append("help").ToList();

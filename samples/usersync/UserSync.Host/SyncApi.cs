@@ -12,7 +12,9 @@ namespace UserSync.Host;
 
 /// <summary>
 /// What a managed UserSync host serves: <c>GET /sync</c> runs one import over the data sources it runs and answers
-/// with the summary, and <c>GET /plugins</c> lists them with their versions, so a demo or a test calls the host.
+/// with the summary, <c>GET /plugins</c> lists them with their versions, phases and Init metadata, and
+/// <c>GET /plugins/{id}/test</c> calls one plugin's TestConnection (its answer names what its configuration points
+/// at), so a demo or a test calls the host.
 /// </summary>
 internal sealed class SyncApi : IAsyncDisposable
 {
@@ -45,6 +47,16 @@ internal sealed class SyncApi : IAsyncDisposable
         });
         app.MapGet("/plugins", () => Results.Json(services.GetRequiredService<IPluginRegistry<IDataSource>>().Statuses
             .Select(s => new { s.Id, s.Version, Phase = s.Phase.ToString(), s.Error, Metadata = s.Metadata.Values })));
+        app.MapGet("/plugins/{id}/test", async (string id, CancellationToken ct) =>
+        {
+            if (!services.GetRequiredService<IPluginRegistry<IDataSource>>().TryGet(id, out var source))
+            {
+                return Results.Problem($"No data source '{id}' is active on this host; GET /plugins lists what runs.", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            var result = await source.TestConnectionAsync(ct);
+            return Results.Json(new { result.Ok, result.Message });
+        });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new SyncApi(app, new Uri(address.TrimEnd('/') + "/"));

@@ -1,13 +1,16 @@
+using System.Collections.Concurrent;
+
 namespace UserSync.Host;
 
 /// <summary>
 /// Where imported users and departments land. Entries are keyed by (plugin id, source id) so two
-/// sources may use the same ids without overwriting each other; re-importing replaces in place.
+/// sources may use the same ids without overwriting each other; re-importing replaces in place. Safe for imports
+/// running at once (a managed host answers every GET /sync as it comes).
 /// </summary>
 public sealed class UserDirectory
 {
-    private readonly Dictionary<(string Plugin, string Id), Department> _departments = [];
-    private readonly Dictionary<(string Plugin, string Id), User> _users = [];
+    private readonly ConcurrentDictionary<(string Plugin, string Id), Department> _departments = new();
+    private readonly ConcurrentDictionary<(string Plugin, string Id), User> _users = new();
 
     /// <summary>How many departments the directory holds.</summary>
     public int DepartmentCount => _departments.Count;

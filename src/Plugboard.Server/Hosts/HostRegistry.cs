@@ -30,8 +30,8 @@ public sealed record HostInstallationReport(string Id, string Phase, string? Ver
 /// <param name="Installations">The installations.</param>
 public sealed record HostReportRequest(IReadOnlyList<HostInstallationReport>? Installations);
 
-/// <summary>What a host runs, as <c>GET /api/v1/hosts</c> shows it.</summary>
-public sealed record HostRunningDto(string Installation, string Phase, string? Version, long Generation, bool Healthy, string? Reason, DateTimeOffset ReportedAt);
+/// <summary>What a host runs, as <c>GET /api/v1/hosts</c> shows it (<paramref name="Plugin"/>: the installation's plugin id).</summary>
+public sealed record HostRunningDto(string Installation, string Phase, string? Version, long Generation, bool Healthy, string? Reason, DateTimeOffset ReportedAt, string? Plugin = null);
 
 /// <summary>A managed host as the API shows it.</summary>
 public sealed record HostDto(
@@ -145,10 +145,12 @@ public sealed class HostRegistry(IDbContextFactory<CenterDbContext> store, Event
         var names = hosts.Select(h => h.Name).ToList();
         var reports = (await db.ManagedHostReports.AsNoTracking().Where(r => names.Contains(r.HostName)).ToListAsync(cancellationToken).ConfigureAwait(false))
             .ToLookup(r => r.HostName, StringComparer.Ordinal);
+        var ids = reports.SelectMany(r => r.Select(x => x.InstallationId)).Distinct(StringComparer.Ordinal).ToList();
+        var plugins = await db.Installations.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.PluginId, cancellationToken).ConfigureAwait(false);
         return hosts.Select(h => new HostDto(
             h.Name, h.Scope, h.PlugboardVersion, Split(h.Runtimes), Split(h.Contracts), h.RegisteredAt, h.LastContactAt, IsStale(h.LastContactAt),
             reports[h.Name].OrderBy(r => r.InstallationId, StringComparer.Ordinal)
-                .Select(r => new HostRunningDto(r.InstallationId, r.Phase, r.Version, r.Generation, r.Healthy, r.Reason, r.ReportedAt)).ToList())).ToList();
+                .Select(r => new HostRunningDto(r.InstallationId, r.Phase, r.Version, r.Generation, r.Healthy, r.Reason, r.ReportedAt, plugins.GetValueOrDefault(r.InstallationId))).ToList())).ToList();
     }
 
     /// <summary>Each host's detail about one installation (stale hosts included, marked).</summary>

@@ -99,6 +99,8 @@ public sealed class RunningCenter : IAsyncLifetime
         start.Environment["Plugboard__Controller__InitialBackoff"] = "00:00:00.200";
         start.Environment["Plugboard__Controller__MaxBackoff"] = "00:00:01";
         start.Environment["Logging__LogLevel__Default"] = "Debug";
+        // Managed hosts (HostsCommandsTests) that fall silent are stale after 5 s instead of a minute.
+        start.Environment["Plugboard__Hosts__StaleAfter"] = "00:00:05";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
