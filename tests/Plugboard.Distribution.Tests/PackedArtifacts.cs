@@ -35,7 +35,7 @@ public sealed class PackedArtifacts
     private static async Task<PackedArtifacts> PackAsync()
     {
         var repository = FindRepository();
-        var version = XDocument.Load(Path.Combine(repository, "Directory.Build.props")).Descendants("Version").Single().Value;
+        var version = ReadVersion(repository);
         // PLUGBOARD_REUSE_ARTIFACTS=1 (while working on these tests only) takes artifacts/ as a finished scripts/pack.sh left it.
         var reuse = Environment.GetEnvironmentVariable("PLUGBOARD_REUSE_ARTIFACTS") == "1"
             && File.Exists(Path.Combine(repository, "artifacts", "cli", "linux-x64", "plugboard"));
@@ -48,7 +48,12 @@ public sealed class PackedArtifacts
         return new PackedArtifacts(repository, version);
     }
 
-    private static string FindRepository()
+    /// <summary>The one version of every package: <c>&lt;Version&gt;</c> in Directory.Build.props.</summary>
+    public static string ReadVersion(string repository) =>
+        XDocument.Load(Path.Combine(repository, "Directory.Build.props")).Descendants("Version").Single().Value;
+
+    /// <summary>The repository these tests were built in.</summary>
+    public static string FindRepository()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
