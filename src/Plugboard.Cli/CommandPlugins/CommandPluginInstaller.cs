@@ -33,7 +33,9 @@ internal sealed class CommandPluginInstaller(CliEnvironment environment, IReadOn
             if (Directory.Exists(target) || File.Exists(target))
             {
                 var installed = CommandPluginCatalog.ReadInstalled(target);
-                throw new CliException($"Command plugin '{staged.Name}' is already installed{(installed.Version is { } v ? $" (version {v})" : string.Empty)} in '{target}'. Use 'plugboard plugin update {staged.Name}' to update it from where it came, or 'plugboard plugin update {source}' to replace it with this one.");
+                // Installed by id, the SOURCE is the name: the two hints would be the same command.
+                var replace = source == staged.Name ? string.Empty : $", or 'plugboard plugin update {source}' to replace it with this one";
+                throw new CliException($"Command plugin '{staged.Name}' is already installed{(installed.Version is { } v ? $" (version {v})" : string.Empty)} in '{target}'. Use 'plugboard plugin update {staged.Name}' to update it from where it came{replace}.");
             }
 
             await Hooks.RunAsync(PluginHookKind.Install, staged.Plugin, staged.Directory, target, null, cancellationToken).ConfigureAwait(false);
