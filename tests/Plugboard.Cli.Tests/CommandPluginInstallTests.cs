@@ -135,6 +135,67 @@ public sealed class CommandPluginInstallTests : IDisposable
         Assert.Equal("tool 3.0.0: x\n", runV3.Out);
     }
 
+    [Fact]
+    public async Task Update_with_ref_moves_a_git_installed_plugin_to_another_tag_only_when_its_version_is_higher()
+    {
+        var repo = new GitRepo(_sandbox.PathOf("repo"));
+        CommandPluginFolders.Tool(_sandbox, "repo", "1.0.0");
+        repo.Commit("1.0.0");
+        repo.Tag("v1.0.0");
+        CommandPluginFolders.Tool(_sandbox, "repo", "2.0.0");
+        var v2 = repo.Commit("2.0.0");
+        repo.Tag("v2.0.0");
+        CommandPluginFolders.Tool(_sandbox, "repo", "0.9.0");
+        repo.Commit("a backport release");
+        repo.Tag("v0.9.0");
+        var url = new Uri(repo.Path).AbsoluteUri;
+
+        var install = await CliRunner.RunAsync(_sandbox, "plugin", "install", url + "@v1.0.0");
+        var lower = await CliRunner.RunAsync(_sandbox, "plugin", "update", "tool", "--ref", "v0.9.0");
+        var afterLower = await CliRunner.RunAsync(_sandbox, "tool");
+        var receiptAfterLower = ReadReceipt("tool");
+        var higher = await CliRunner.RunAsync(_sandbox, "plugin", "update", "tool", "--ref", "v2.0.0", "--json");
+        var afterHigher = await CliRunner.RunAsync(_sandbox, "tool", "y");
+        var receiptAfterHigher = ReadReceipt("tool");
+        var again = await CliRunner.RunAsync(_sandbox, "plugin", "update", "tool");
+
+        Assert.True(install.ExitCode == 0, install.ToString());
+        Assert.True(lower.ExitCode == 0, lower.ToString());
+        Assert.Contains("'tool' 1.0.0 is up to date", lower.Out, StringComparison.Ordinal);
+        Assert.Contains("offers 0.9.0", lower.Out, StringComparison.Ordinal);
+        Assert.Equal("tool 1.0.0: \n", afterLower.Out);
+        Assert.Equal("v1.0.0", receiptAfterLower.GetProperty("ref").GetString());
+        Assert.True(higher.ExitCode == 0, higher.ToString());
+        var updated = JsonDocument.Parse(higher.Out).RootElement;
+        Assert.True(updated.GetProperty("changed").GetBoolean());
+        Assert.Equal("1.0.0", updated.GetProperty("previousVersion").GetString());
+        Assert.Equal("v2.0.0", updated.GetProperty("source").GetProperty("ref").GetString());
+        Assert.Equal(v2, updated.GetProperty("source").GetProperty("commit").GetString());
+        Assert.Equal("tool 2.0.0: y\n", afterHigher.Out);
+        Assert.Equal("v2.0.0", receiptAfterHigher.GetProperty("ref").GetString());
+        Assert.Contains("'tool' 2.0.0 is up to date", again.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Update_with_ref_is_refused_for_a_plugin_not_installed_from_git_and_with_all()
+    {
+        var folder = CommandPluginFolders.Tool(_sandbox, "src/tool", "1.0.0");
+        var install = await CliRunner.RunAsync(_sandbox, "plugin", "install", folder);
+
+        var fromFolder = await CliRunner.RunAsync(_sandbox, "plugin", "update", "tool", "--ref", "v2.0.0");
+        var withAll = await CliRunner.RunAsync(_sandbox, "plugin", "update", "--all", "--ref", "v2.0.0");
+
+        Assert.True(install.ExitCode == 0, install.ToString());
+        Assert.Equal(2, fromFolder.ExitCode);
+        Assert.Contains("--ref applies to plugins installed from git", fromFolder.Error, StringComparison.Ordinal);
+        Assert.Equal(2, withAll.ExitCode);
+        Assert.Contains("give its NAME, not --all", withAll.Error, StringComparison.Ordinal);
+        Assert.Equal("1.0.0", ReadReceipt("tool").GetProperty("version").GetString());
+    }
+
+    private JsonElement ReadReceipt(string name) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(_sandbox.PluginsDirectory, name, ".receipt.json"))).RootElement;
+
     [Theory]
     [InlineData("@--upload-pack=touch /tmp/x")]
     [InlineData("@v1..v2")]

@@ -33,7 +33,9 @@ internal sealed class CommandPluginInstaller(CliEnvironment environment, IReadOn
             if (Directory.Exists(target) || File.Exists(target))
             {
                 var installed = CommandPluginCatalog.ReadInstalled(target);
-                throw new CliException($"Command plugin '{staged.Name}' is already installed{(installed.Version is { } v ? $" (version {v})" : string.Empty)} in '{target}'. Use 'plugboard plugin update {staged.Name}' to update it from where it came, or 'plugboard plugin update {source}' to replace it with this one.");
+                // Installed by id, the SOURCE is the name: the two hints would be the same command.
+                var replace = source == staged.Name ? string.Empty : $", or 'plugboard plugin update {source}' to replace it with this one";
+                throw new CliException($"Command plugin '{staged.Name}' is already installed{(installed.Version is { } v ? $" (version {v})" : string.Empty)} in '{target}'. Use 'plugboard plugin update {staged.Name}' to update it from where it came{replace}.");
             }
 
             await Hooks.RunAsync(PluginHookKind.Install, staged.Plugin, staged.Directory, target, null, cancellationToken).ConfigureAwait(false);
@@ -77,8 +79,10 @@ internal sealed class CommandPluginInstaller(CliEnvironment environment, IReadOn
     /// <summary>
     /// Fetches an installed plugin again from the source its receipt records and installs what it finds only when
     /// its version is higher (for git, when the ref moved to such a version); otherwise reports it up to date.
+    /// With <paramref name="newRef"/>, a git-installed plugin is fetched at that ref instead and moves to it only
+    /// when the version found there is higher; its receipt then records the new ref.
     /// </summary>
-    public async Task<InstallResult> UpdateInstalledAsync(string name, InstallOptions options, CancellationToken cancellationToken)
+    public async Task<InstallResult> UpdateInstalledAsync(string name, InstallOptions options, CancellationToken cancellationToken, string? newRef = null)
     {
         CommandPluginName.Check(name);
         var target = Path.Combine(PluginsDirectory, name);
@@ -95,7 +99,18 @@ internal sealed class CommandPluginInstaller(CliEnvironment environment, IReadOn
             options = options with { Fetch = options.Fetch with { Sha256 = receipt.Digest?.Replace(PackageDigest.Prefix, string.Empty, StringComparison.Ordinal) } };
         }
 
-        var staged = await StageAsync(PluginSourceLocation.FromReceipt(receipt), options, cancellationToken).ConfigureAwait(false);
+        var location = PluginSourceLocation.FromReceipt(receipt);
+        if (newRef is not null)
+        {
+            if (receipt.Kind != PluginSourceKind.Git)
+            {
+                throw CliException.Usage($"--ref applies to plugins installed from git; '{name}' came from {receipt.Location} ({receipt.Kind.ToString().ToLowerInvariant()}). Update it without --ref, or install it from a git URL@REF.");
+            }
+
+            location = location with { Ref = newRef };
+        }
+
+        var staged = await StageAsync(location, options, cancellationToken).ConfigureAwait(false);
         try
         {
             if (staged.Name != name)

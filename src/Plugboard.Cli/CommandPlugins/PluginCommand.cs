@@ -90,9 +90,10 @@ internal static class PluginCommand
         var config = CliContext.ConfigOption();
         var force = new Option<bool>("--force") { Description = "Allow replacing the plugin with an older version than the one installed (with a SOURCE)." };
         var all = new Option<bool>("--all") { Description = "Update every installed plugin that has a receipt from its recorded source." };
+        var reference = new Option<string?>("--ref") { Description = "For a plugin installed from git: fetch this tag, branch or commit instead of the recorded ref, and move to it only if its version is higher (the receipt then records it).", HelpName = "REF" };
         var json = CliContext.JsonOption();
         var command = update
-            ? new Command("update", "Update a command plugin: by NAME, fetched again from the source its receipt records (installs only a higher version; git: where the ref now points); --all for every plugin; or replaced from a SOURCE (refuses a downgrade unless --force).") { source, all, trust, requireSignature, digest, sha256, caBundle, allowInsecure, config, force, json }
+            ? new Command("update", "Update a command plugin: by NAME, fetched again from the source its receipt records (installs only a higher version; git: where the ref now points); --all for every plugin; or replaced from a SOURCE (refuses a downgrade unless --force).") { source, all, reference, trust, requireSignature, digest, sha256, caBundle, allowInsecure, config, force, json }
             : new Command("install", "Install a command plugin from a folder, a .pbpkg, an https archive, a git repository or the sources' cache: fetched, verified, extracted safely, its install hook run, then moved into the plugins folder with a receipt.") { source, trust, requireSignature, digest, sha256, caBundle, allowInsecure, config, json };
         context.SetAction(command, async (parse, cancellationToken) =>
         {
@@ -114,6 +115,7 @@ internal static class PluginCommand
                 new FetchOptions(caBundlePath, parse.GetValue(allowInsecure), pin), parse.GetValue(config));
             var installer = new CommandPluginInstaller(context.Environment, builtInCommands, context.Console.Error, TimeProvider.System);
             var argument = parse.GetValue(source);
+            var newRef = update ? parse.GetValue(reference) : null;
             var results = new List<InstallResult>();
             var failures = new List<string>();
             if (!update)
@@ -130,6 +132,11 @@ internal static class PluginCommand
                 if (argument is not null)
                 {
                     throw CliException.Usage("Give either --all or a NAME_OR_SOURCE, not both.");
+                }
+
+                if (newRef is not null)
+                {
+                    throw CliException.Usage("--ref moves one git-installed plugin to another ref: give its NAME, not --all.");
                 }
 
                 foreach (var name in installer.Updatable())
@@ -151,7 +158,11 @@ internal static class PluginCommand
             }
             else if (CommandPluginName.IsValid(argument) && Directory.Exists(Path.Combine(context.Environment.PluginsDirectory, argument)))
             {
-                results.Add(await installer.UpdateInstalledAsync(argument, options, cancellationToken));
+                results.Add(await installer.UpdateInstalledAsync(argument, options, cancellationToken, newRef));
+            }
+            else if (newRef is not null)
+            {
+                throw CliException.Usage($"--ref needs the NAME of a command plugin installed from git; '{argument}' is not installed in '{context.Environment.PluginsDirectory}'. To install from a ref, give URL@REF to 'plugboard plugin install'.");
             }
             else
             {
