@@ -174,7 +174,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
         {
             if (!Directory.Exists(directory))
             {
-                _logger.LogWarning("The plugins directory {PluginsDirectory} does not exist; only built-in plugins are loaded", directory);
+                _logger.PluginsDirectoryMissing(directory);
             }
 
             // Watch before the first scan: a folder swapped in while the others load (e.g. by a sync on start) is
@@ -191,12 +191,14 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
             }
         }
 
-        var statuses = Statuses;
-        _logger.LogInformation(
-            "Plugboard started: {ActiveCount} plugin(s) active, {FailedCount} failed, {OtherCount} not loaded",
-            statuses.Count(s => s.IsActive),
-            statuses.Count(s => s.Phase == PluginPhase.Failed),
-            statuses.Count(s => !s.IsActive && s.Phase != PluginPhase.Failed));
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var statuses = Statuses;
+            _logger.Started(
+                statuses.Count(s => s.IsActive),
+                statuses.Count(s => s.Phase == PluginPhase.Failed),
+                statuses.Count(s => !s.IsActive && s.Phase != PluginPhase.Failed));
+        }
     }
 
     /// <summary>
@@ -298,7 +300,7 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
         _watcher = null;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _pipeline.StopAsync(cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("Plugboard stopped");
+        _logger.Stopped();
     }
 
     /// <summary>Stops the host (see <see cref="StopAsync"/>).</summary>
@@ -364,16 +366,16 @@ public sealed class PluginHost : IAsyncDisposable, IDisposable
             var fingerprint = PluginFolderFingerprint.Of(folder);
             if (_pipeline.EntriesByOrigin.TryGetValue(folder, out var known) && fingerprint is not null && known.Fingerprint == fingerprint)
             {
-                _logger.LogDebug("Plugin folder {PluginFolder} is as when last read; nothing to reload", folder);
+                _logger.FolderUnchanged(folder);
                 return;
             }
 
-            _logger.LogInformation("Plugin folder {PluginFolder} changed; reloading", folder);
+            _logger.FolderChanged(folder);
             await _pipeline.RunAsync(PluginCandidate.ReadFolder(folder, fingerprint), linked.Token).ConfigureAwait(false);
         }
         else if (_pipeline.EntriesByOrigin.TryGetValue(folder, out var entry))
         {
-            _logger.LogInformation("Plugin folder {PluginFolder} was removed; unloading {PluginId}", folder, entry.Id);
+            _logger.FolderRemoved(folder, entry.Id);
             await _pipeline.RemoveAsync(entry, "its folder was removed", linked.Token).ConfigureAwait(false);
         }
     }

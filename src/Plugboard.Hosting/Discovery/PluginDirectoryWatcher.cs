@@ -109,7 +109,7 @@ internal sealed class PluginDirectoryWatcher : IDisposable
     private void OnError(object sender, ErrorEventArgs e)
     {
         // Events were lost (buffer overflow): look at every folder again.
-        _logger.LogWarning(e.GetException(), "Watching {PluginsDirectory} lost events; rescanning every plugin folder", _root);
+        _logger.WatchLostEvents(e.GetException(), _root);
         foreach (var folder in Directory.EnumerateDirectories(_root))
         {
             Schedule(folder);
@@ -236,7 +236,7 @@ internal sealed class PluginDirectoryWatcher : IDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Reacting to a change in {PluginFolder} failed", folder);
+            _logger.ReactingToChangeFailed(ex, folder);
         }
     }
 
@@ -269,14 +269,14 @@ internal sealed class PluginDirectoryWatcher : IDisposable
                 var known = _seen.TryGetValue(folder, out var last);
                 if (fingerprint is null ? known : !known || last != fingerprint)
                 {
-                    _logger.LogInformation("Rescanning {PluginsDirectory} found {PluginFolder} changed without a file-system event; reloading it", _root, folder);
+                    _logger.RescanFoundChange(_root, folder);
                     Schedule(folder);
                 }
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _logger.LogWarning(ex, "Rescanning {PluginsDirectory} for changed plugin folders failed; trying again in the next interval", _root);
+            _logger.RescanFailed(ex, _root);
         }
         finally
         {

@@ -51,11 +51,11 @@ internal sealed class PluginActivation(
         entry.Record(PluginPhase.Active, version, previous is null ? null : $"replaced {previous.Version}", activated.Metadata, activated.Verification);
         if (previous is null)
         {
-            logger.LogInformation("Plugin {PluginId} {PluginVersion} is active", id, version);
+            logger.Active(id, version);
         }
         else
         {
-            logger.LogInformation("Plugin {PluginId} {PluginVersion} is active, replacing {PreviousVersion}", id, version, previous.Version);
+            logger.ActiveReplacing(id, version, previous.Version);
         }
 
         events.Raise(entry, new PluginChangedEventArgs(id, previous is null ? PluginChangeKind.Added : PluginChangeKind.Replaced, version, previous?.Version, null));
@@ -82,20 +82,18 @@ internal sealed class PluginActivation(
             using var scope = logger.BeginScope(new PluginLogScope(entry.Id, generation.Version));
             if (health.IsServing)
             {
-                logger.LogInformation("Plugin {PluginId} {PluginVersion} is serving again: {Reason}", entry.Id, generation.Version, message);
+                logger.ServingAgain(entry.Id, generation.Version, message);
                 events.Raise(entry, new PluginChangedEventArgs(entry.Id, PluginChangeKind.Recovered, generation.Version, null, message));
             }
             else
             {
-                logger.LogWarning(
-                    "Plugin {PluginId} {PluginVersion} is not serving; its status shows Failed until it serves again: {Reason}",
-                    entry.Id, generation.Version, health.Reason);
+                logger.NotServing(entry.Id, generation.Version, health.Reason);
                 events.Raise(entry, new PluginChangedEventArgs(entry.Id, PluginChangeKind.Unhealthy, generation.Version, null, message));
             }
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Recording the health of {PluginId} {PluginVersion} failed", entry.Id, generation.Version);
+            logger.HealthRecordingFailed(ex, entry.Id, generation.Version);
         }
     }
 }

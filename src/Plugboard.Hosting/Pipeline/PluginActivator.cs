@@ -143,7 +143,7 @@ public sealed class PluginActivator
             }
             catch (Exception ex)
             {
-                _logger.LogWarning(ex, "Disposing the failed version of {PluginId} threw", loaded.Id);
+                _logger.DisposingFailedVersionThrew(ex, loaded.Id);
             }
         }
     }

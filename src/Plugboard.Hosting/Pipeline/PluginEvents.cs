@@ -29,11 +29,11 @@ internal sealed class PluginEvents(ConcurrentDictionary<Type, IContractRegistry>
         entry.RecordFailure(version, message, errors, verification, phase);
         if (stillActive is null)
         {
-            logger.LogError("Plugin {PluginId} failed: {Reason}", entry.Id, message);
+            logger.Failed(entry.Id, message);
         }
         else
         {
-            logger.LogError("Plugin {PluginId} {PluginVersion} could not be loaded; {ActiveVersion} stays active: {Reason}", entry.Id, version, stillActive.Version, message);
+            logger.FailedKeepingActive(entry.Id, version, stillActive.Version, message);
         }
 
         Raise(entry, new PluginChangedEventArgs(entry.Id, PluginChangeKind.Failed, version, stillActive?.Version, message));
@@ -47,7 +47,7 @@ internal sealed class PluginEvents(ConcurrentDictionary<Type, IContractRegistry>
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "A Changed handler threw for {PluginId}", args.Id);
+            logger.ChangedHandlerThrew(ex, args.Id);
         }
     }
 }

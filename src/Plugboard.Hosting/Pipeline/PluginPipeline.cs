@@ -65,7 +65,7 @@ internal sealed class PluginPipeline
                     entry.Record(PluginPhase.Discovered, decision.Version, decision.Reason);
                     if (decision.WaitingForRuntime)
                     {
-                        _logger.LogInformation("Discovered {PluginId} {PluginVersion} ({Runtime}); {Reason}", entry.Id, decision.Version, entry.Runtime, decision.Reason);
+                        _logger.Discovered(entry.Id, decision.Version, entry.Runtime, decision.Reason);
                     }
 
                     break;

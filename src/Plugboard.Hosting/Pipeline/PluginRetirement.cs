@@ -61,9 +61,7 @@ internal sealed class PluginRetirement(PlugboardOptions options, TimeProvider ti
         }
         catch (TimeoutException)
         {
-            logger.LogWarning(
-                "{InFlight} call(s) still running on {PluginId} {PluginVersion} after {DrainTimeout}; disposing it anyway",
-                generation.InFlight, generation.Id, generation.Version, options.DrainTimeout);
+            logger.DrainTimedOut(generation.InFlight, generation.Id, generation.Version, options.DrainTimeout);
         }
 
         bool collected;
@@ -73,19 +71,17 @@ internal sealed class PluginRetirement(PlugboardOptions options, TimeProvider ti
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Disposing {PluginId} {PluginVersion} threw", generation.Id, generation.Version);
+            logger.DisposingThrew(ex, generation.Id, generation.Version);
             return false;
         }
 
         if (collected)
         {
-            logger.LogDebug("Unloaded {PluginId} {PluginVersion}", generation.Id, generation.Version);
+            logger.Unloaded(generation.Id, generation.Version);
         }
         else
         {
-            logger.LogWarning(
-                "The code of {PluginId} {PluginVersion} is still referenced {UnloadTimeout} after unloading (a static cache, an event handler or a running thread holds its types); its memory is not reclaimed until they let go",
-                generation.Id, generation.Version, options.UnloadTimeout);
+            logger.StillReferenced(generation.Id, generation.Version, options.UnloadTimeout);
         }
 
         return collected;
