@@ -18,6 +18,9 @@ int Option(string name, int fallback)
     return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
 }
 
+int[] Counts(string name, int[] fallback) =>
+    Text(name) is { } list ? list.Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : fallback;
+
 switch (scenario)
 {
     case PeerComparison.ChildMode:
@@ -32,7 +35,7 @@ switch (scenario)
         await CenterScenario.RunAsync(work, Option("plugins", 2000), Option("versions", 5), Option("seconds", 10), Option("connections", 32), Option("installs", 3));
         return 0;
     case "managed":
-        await ManagedScenario.RunAsync(work, [1, 10, 50], Option("watchers", 500));
+        await ManagedScenario.RunAsync(work, Counts("hosts", [1, 10, 50]), Option("watchers", 500));
         return 0;
     case "load":
         await LoadScenario.RunAsync(work, Option("plugins", 100), Option("cycles", 1000), Option("peer-rounds", 7), Text("r2r-harness"));

@@ -100,6 +100,7 @@ public static class CenterApplication
         services.AddSingleton<IInstallationRealizer>(sp => sp.GetRequiredService<LocalRealizer>());
         services.AddSingleton<InstallationController>();
         services.AddSingleton<DesiredState>();
+        services.AddSingleton<DesiredStateCache>();
         services.AddSingleton<HostRegistry>();
         services.AddSingleton<HostSummary>();
         services.AddSingleton<InstallationsApi.Context>();

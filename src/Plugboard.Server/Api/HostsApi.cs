@@ -62,9 +62,10 @@ public static class HostsApi
 
     // The watch: a long poll that resumes. The host sends the revision it has as If-None-Match; the answer comes at once
     // when the desired state differs, else when it changes (a save on this center wakes it; other replicas' saves are
-    // seen by a poll every 2 s), else 304 after `wait` seconds (at most Plugboard:Hosts:MaxWatchWait).
+    // seen by a poll every 2 s), else 304 after `wait` seconds (at most Plugboard:Hosts:MaxWatchWait). The watches of
+    // one scope share one computation of its state per change (DesiredStateCache).
     private static async Task<IResult> WatchAsync(
-        string name, int? wait, HostRegistry hosts, DesiredState desired, EventLog events, TimeProvider time, IOptions<CenterOptions> options, HttpContext http, CancellationToken ct)
+        string name, int? wait, HostRegistry hosts, DesiredStateCache desired, EventLog events, TimeProvider time, IOptions<CenterOptions> options, HttpContext http, CancellationToken ct)
     {
         if (HostCaller.RefuseInsecure(http) is { } refused)
         {
@@ -84,7 +85,7 @@ public static class HostsApi
         while (true)
         {
             var next = events.NextAsync();
-            var (state, _) = await desired.ComputeAsync(host.Scope, ct);
+            var state = await desired.GetAsync(host.Scope, next, ct);
             var etag = DesiredState.ETagOf(state.Revision);
             if (etag != known)
             {
