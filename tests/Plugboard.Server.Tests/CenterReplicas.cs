@@ -16,6 +16,21 @@ internal sealed class CenterReplicas(string connection, string sharedKey) : IDis
     private readonly Dictionary<string, Process> _replicas = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _output = new(StringComparer.Ordinal);
 
+    /// <summary>Asks both replicas to sync <paramref name="source"/> at the same moment; the run each answered with.</summary>
+    public static async Task<IReadOnlyList<JsonObject>> SyncOnBothAtOnceAsync(HttpClient a, HttpClient b, string source)
+    {
+        var path = $"/api/v1/sources/{source}/sync";
+        var answers = await Task.WhenAll(a.PostAsync(path, null), b.PostAsync(path, null));
+        var runs = new List<JsonObject>();
+        foreach (var answer in answers)
+        {
+            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
+            runs.Add(await TestCenter.Json(answer));
+        }
+
+        return runs;
+    }
+
     /// <summary>Starts replica <paramref name="name"/> on <paramref name="data"/> with <paramref name="settings"/> as environment, and waits until it is ready.</summary>
     public async Task<HttpClient> StartAsync(string name, string data, IReadOnlyDictionary<string, string>? settings = null)
     {

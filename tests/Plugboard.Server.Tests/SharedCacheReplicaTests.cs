@@ -82,13 +82,7 @@ public sealed class SharedCacheReplicaTests(PostgresServer postgres) : IAsyncLif
         var feed = await FeedAsync("team", "1.0", 20);
         Assert.Equal(HttpStatusCode.Created, (await a.PostAsJsonAsync("/api/v1/sources", new { name = "team", type = "fs", path = feed })).StatusCode);
 
-        var answers = await Task.WhenAll(a.PostAsync("/api/v1/sources/team/sync", null), b.PostAsync("/api/v1/sources/team/sync", null));
-        var runs = new List<JsonObject>();
-        foreach (var answer in answers)
-        {
-            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
-            runs.Add(await TestCenter.Json(answer));
-        }
+        var runs = await CenterReplicas.SyncOnBothAtOnceAsync(a, b, "team");
 
         Assert.Equal((long)runs[0]["id"]!, (long)runs[1]["id"]!);
         Assert.Equal("Ok", (string?)runs[0]["status"]);

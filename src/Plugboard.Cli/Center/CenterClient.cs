@@ -91,26 +91,9 @@ internal sealed class CenterClient : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Relative(path));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
-        var what = $"GET /{request.RequestUri}";
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw CenterException.Unreachable(Connection, ex);
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw CenterException.Unreachable(Connection, new TimeoutException($"no answer to {what} within {_http.Timeout.TotalMinutes:0} minutes.", ex));
-        }
-
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? body : throw CenterException.FromResponse(response.StatusCode, response.ReasonPhrase, body, what, Connection);
-        }
+        var (response, body, _) = await SendForBodyAsync(request, cancellationToken).ConfigureAwait(false);
+        response.Dispose();
+        return body;
     }
 
     public void Dispose() => _http.Dispose();
@@ -134,29 +117,9 @@ internal sealed class CenterClient : IDisposable
     {
         using (request)
         {
-            var what = $"{request.Method} /{request.RequestUri}";
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw CenterException.Unreachable(Connection, ex);
-            }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw CenterException.Unreachable(Connection, new TimeoutException($"no answer to {what} within {_http.Timeout.TotalMinutes:0} minutes.", ex));
-            }
-
+            var (response, body, what) = await SendForBodyAsync(request, cancellationToken).ConfigureAwait(false);
             using (response)
             {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw CenterException.FromResponse(response.StatusCode, response.ReasonPhrase, body, what, Connection);
-                }
-
                 JsonNode? json;
                 T? value;
                 try
@@ -171,6 +134,41 @@ internal sealed class CenterClient : IDisposable
 
                 return new CenterReply<T>(value!, json, response.Headers.ETag?.ToString(), response.StatusCode);
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads the answer's body; an unreachable center or an error answer is a
+    /// <see cref="CenterException"/>. The caller disposes the response it gets back.
+    /// </summary>
+    private async Task<(HttpResponseMessage Response, string Body, string What)> SendForBodyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var what = $"{request.Method} /{request.RequestUri}";
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw CenterException.Unreachable(Connection, ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw CenterException.Unreachable(Connection, new TimeoutException($"no answer to {what} within {_http.Timeout.TotalMinutes:0} minutes.", ex));
+        }
+
+        try
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? (response, body, what)
+                : throw CenterException.FromResponse(response.StatusCode, response.ReasonPhrase, body, what, Connection);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
         }
     }
 }
